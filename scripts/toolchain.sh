@@ -18,15 +18,18 @@ _node_ok() {
     node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=12)?0:1)' 2>/dev/null
 }
 
-_use_tools_dir() {
+# Node and pnpm live in separate npm prefixes: `npm install --no-save` into one prefix removes
+# whatever that prefix held before.
+_prepend_path() {
   case ":$PATH:" in
-    *":$WDT_K3_TOOLS_DIR/node_modules/.bin:"*) ;;
-    *) export PATH="$WDT_K3_TOOLS_DIR/node_modules/.bin:$PATH" ;;
+    *":$1:"*) ;;
+    *) export PATH="$1:$PATH" ;;
   esac
 }
 
 ensure_node() {
-  if [ -x "$WDT_K3_TOOLS_DIR/node_modules/.bin/node" ]; then _use_tools_dir; fi
+  local prefix="$WDT_K3_TOOLS_DIR/node${WDT_K3_NODE_MAJOR}"
+  if [ -x "$prefix/node_modules/.bin/node" ]; then _prepend_path "$prefix/node_modules/.bin"; fi
   if _node_ok; then return 0; fi
   if ! command -v npm >/dev/null 2>&1; then
     _say "Node >= 22.12 is required and npm is not available to install it."
@@ -39,11 +42,11 @@ ensure_node() {
     aarch64 | arm64) arch=arm64 ;;
     *) _say "no prebuilt Node for $(uname -m) on the npm registry; install Node 24 yourself"; return 1 ;;
   esac
-  _say "installing Node ${WDT_K3_NODE_MAJOR} (node-linux-${arch}) with npm into $WDT_K3_TOOLS_DIR"
-  mkdir -p "$WDT_K3_TOOLS_DIR"
-  npm install --prefix "$WDT_K3_TOOLS_DIR" --no-save --no-audit --no-fund --loglevel=error \
+  _say "installing Node ${WDT_K3_NODE_MAJOR} (node-linux-${arch}) with npm into $prefix"
+  mkdir -p "$prefix"
+  npm install --prefix "$prefix" --no-save --no-audit --no-fund --loglevel=error \
     "node-linux-${arch}@${WDT_K3_NODE_MAJOR}" >&2 || return 1
-  _use_tools_dir
+  _prepend_path "$prefix/node_modules/.bin"
   _node_ok || { _say "Node install did not work (node -v: $(node -v 2>&1))"; return 1; }
   _say "using $(command -v node) $(node -v)"
 }
@@ -51,12 +54,13 @@ ensure_node() {
 ensure_pnpm() {
   local want
   want="$(node -p 'require(process.argv[1]).packageManager.split("@")[1]' "$WDT_K3_ROOT/package.json")" || return 1
-  if [ -x "$WDT_K3_TOOLS_DIR/node_modules/.bin/pnpm" ]; then _use_tools_dir; fi
+  local prefix="$WDT_K3_TOOLS_DIR/pnpm-${want}"
+  if [ -x "$prefix/node_modules/.bin/pnpm" ]; then _prepend_path "$prefix/node_modules/.bin"; fi
   if command -v pnpm >/dev/null 2>&1 && [ "$(pnpm --version 2>/dev/null)" = "$want" ]; then return 0; fi
-  _say "installing pnpm ${want} with npm into $WDT_K3_TOOLS_DIR"
-  mkdir -p "$WDT_K3_TOOLS_DIR"
-  npm install --prefix "$WDT_K3_TOOLS_DIR" --no-save --no-audit --no-fund --loglevel=error "pnpm@${want}" >&2 || return 1
-  _use_tools_dir
+  _say "installing pnpm ${want} with npm into $prefix"
+  mkdir -p "$prefix"
+  npm install --prefix "$prefix" --no-save --no-audit --no-fund --loglevel=error "pnpm@${want}" >&2 || return 1
+  _prepend_path "$prefix/node_modules/.bin"
   [ "$(pnpm --version)" = "$want" ] || { _say "pnpm ${want} not on PATH after install"; return 1; }
 }
 

@@ -192,8 +192,27 @@ function externalServer(url: string): RedisServerHandle {
  * machines of this project have none, so this path is not exercised there; the default spawns
  * `redis-server` directly.
  */
+interface StartedContainer {
+  getHost(): string;
+  getMappedPort(port: number): number;
+  exec(command: string[]): Promise<unknown>;
+  restart(): Promise<void>;
+  stop(options: { timeout: number }): Promise<unknown>;
+}
+interface ContainerBuilder {
+  withCommand(command: string[]): ContainerBuilder;
+  withExposedPorts(...ports: number[]): ContainerBuilder;
+  start(): Promise<StartedContainer>;
+}
+interface TestcontainersModule {
+  GenericContainer: new (image: string) => ContainerBuilder;
+}
+
 async function startContainerServer(options: RedisServerOptions): Promise<RedisServerHandle> {
-  const { GenericContainer } = await import('testcontainers');
+  // testcontainers is an optional dependency (it needs Node >= 22.22 and a Docker engine); the
+  // specifier is a variable so type-checking never depends on it being installed.
+  const specifier = 'testcontainers';
+  const { GenericContainer } = (await import(specifier)) as TestcontainersModule;
   const appendOnly = options.appendOnly ?? true;
   const container = await new GenericContainer('redis:7-alpine')
     .withCommand([

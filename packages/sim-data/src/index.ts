@@ -1,0 +1,13 @@
+export type { Catalog, Customer, Distributor, Material, Salesman, Shop, Warehouse } from './catalog.ts';
+export { createCatalog } from './catalog.ts';
+export {
+  createDataset,
+  type Dataset,
+  type DatasetOptions,
+  type DatasetShape,
+  DEFAULT_SHAPE,
+  type SalesOrder,
+  type SalesOrderEntry,
+  type WdtOrderWire,
+} from './dataset.ts';
+export { formatBeijing, formatMoney4 } from './format.ts';

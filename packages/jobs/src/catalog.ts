@@ -1,0 +1,211 @@
+import type { JobsOptions } from 'bullmq';
+import { z } from 'zod';
+import { QUEUES, type QueueName } from './queues.ts';
+
+/**
+ * The job catalog: per job its queue, name, zod payload schema and retry/retention policy. It is
+ * the only contract between extractor, loader and admin. Payloads are validated on enqueue and
+ * on dequeue; new fields stay `.optional()` until every in-flight job has drained.
+ */
+const epochMs = z.number().int().nonnegative();
+const DAY_S = 86_400;
+
+export const windowSchema = z
+  .object({ fromMs: epochMs, toMs: epochMs })
+  .refine((window) => window.toMs > window.fromMs, { message: 'toMs must be after fromMs' });
+
+/** What the extractor asks WDT for, besides the window. */
+export const extractFilterSchema = z.object({
+  status: z.array(z.number().int().nonnegative()).min(1),
+  shopNo: z.string().min(1).optional(),
+  warehouseNo: z.string().min(1).optional(),
+  byModified: z.boolean(),
+});
+
+export const runKindSchema = z.enum(['incremental', 'backfill', 'orders']);
+
+/** A single-order lookup instead of a window (the admin's "sync these orders"). */
+export const numberFilterSchema = z.union([
+  z.object({ stockoutNo: z.string().min(1) }),
+  z.object({ srcTid: z.string().min(1) }),
+]);
+
+const requester = z.string().min(1).max(100).optional();
+
+export const syncTickSchema = z.object({}).loose();
+export const syncBackfillSchema = z.object({
+  fromMs: epochMs,
+  toMs: epochMs,
+  requestedBy: requester,
+  dryRun: z.boolean().default(false),
+});
+export const syncOrdersSchema = z
+  .object({
+    stockoutNos: z.array(z.string().min(1)).max(500).default([]),
+    srcTids: z.array(z.string().min(1)).max(500).default([]),
+    requestedBy: requester,
+    dryRun: z.boolean().default(false),
+  })
+  .refine((data) => data.stockoutNos.length + data.srcTids.length > 0, {
+    message: 'name at least one order',
+  });
+
+export const syncCommitSchema = z.object({
+  runId: z.string().min(1),
+  kind: runKindSchema,
+  /** Incremental runs: the watermark to store once every page of the run is in. */
+  watermarkTo: epochMs.nullable(),
+  dryRun: z.boolean(),
+});
+
+export const pageFetchSchema = z.object({
+  runId: z.string().min(1),
+  kind: runKindSchema,
+  window: windowSchema.nullable(),
+  numberFilter: numberFilterSchema.nullable(),
+  filter: extractFilterSchema,
+  pageNo: z.number().int().nonnegative(),
+  pageSize: z.number().int().min(1).max(100),
+  dryRun: z.boolean(),
+});
+
+export const orderSourceSchema = z.object({
+  runId: z.string().min(1),
+  kind: runKindSchema.or(z.literal('replay')),
+  pageNo: z.number().int().nonnegative().nullable(),
+  fetchedAt: epochMs,
+});
+
+/**
+ * The WDT order travels as received (unknown fields kept, nothing coerced): a malformed order
+ * still reaches the loader and is dead-lettered with a MAP_* code there instead of vanishing.
+ */
+export const orderLoadSchema = z.object({
+  order: z.record(z.string(), z.unknown()),
+  source: orderSourceSchema,
+  replay: z.object({ of: z.string().min(1), by: z.string().min(1), at: epochMs }).optional(),
+});
+
+export const fieldErrorSchema = z.object({ field: z.string().nullable(), message: z.string() });
+
+export const deadLetterSchema = z.object({
+  order: z.record(z.string(), z.unknown()),
+  originalJobId: z.string().min(1),
+  source: orderSourceSchema,
+  error: z.object({
+    code: z.string().min(1),
+    message: z.string(),
+    retryable: z.boolean(),
+    msgCode: z.number().int().nullable(),
+    fieldErrors: z.array(fieldErrorSchema),
+  }),
+  attemptsMade: z.number().int().nonnegative(),
+  firstEnqueuedAt: epochMs,
+  failedAt: epochMs,
+  history: z.array(
+    z.object({ at: epochMs, attempt: z.number().int(), code: z.string(), message: z.string() }),
+  ),
+});
+
+export interface JobDefinition<Q extends QueueName = QueueName, S extends z.ZodType = z.ZodType> {
+  readonly queue: Q;
+  readonly name: string;
+  readonly schema: S;
+  readonly options: JobsOptions;
+}
+
+const define = <Q extends QueueName, S extends z.ZodType>(
+  definition: JobDefinition<Q, S>,
+): JobDefinition<Q, S> => definition;
+
+export const JOBS = {
+  syncTick: define({
+    queue: QUEUES.sync,
+    name: 'sync.tick',
+    schema: syncTickSchema,
+    options: { attempts: 1, removeOnComplete: { count: 50 }, removeOnFail: { count: 200 } },
+  }),
+  syncBackfill: define({
+    queue: QUEUES.sync,
+    name: 'sync.backfill',
+    schema: syncBackfillSchema,
+    options: {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 5_000 },
+      removeOnComplete: { age: 30 * DAY_S },
+    },
+  }),
+  syncOrders: define({
+    queue: QUEUES.sync,
+    name: 'sync.orders',
+    schema: syncOrdersSchema,
+    options: {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 5_000 },
+      removeOnComplete: { age: 30 * DAY_S },
+    },
+  }),
+  syncCommit: define({
+    queue: QUEUES.sync,
+    name: 'sync.commit',
+    schema: syncCommitSchema,
+    options: {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1_000 },
+      removeOnComplete: { age: 7 * DAY_S, count: 1_000 },
+    },
+  }),
+  pageFetch: define({
+    queue: QUEUES.pages,
+    name: 'page.fetch',
+    schema: pageFetchSchema,
+    // 6 attempts with exponential 5 s backoff ride out a WDT outage of about 2.5 minutes; a
+    // longer one fails the run, which leaves the watermark where it was.
+    options: {
+      attempts: 6,
+      backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 },
+      removeOnComplete: { age: DAY_S, count: 20_000 },
+      removeOnFail: { age: 7 * DAY_S },
+    },
+  }),
+  orderLoad: define({
+    queue: QUEUES.orders,
+    name: 'order.load',
+    schema: orderLoadSchema,
+    // 10 attempts, 2 s doubling with jitter: retries span about 17 minutes of K3 trouble. A
+    // completed job is kept 7 days, during which re-extracting the order is a no-op (same id).
+    options: {
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
+      removeOnComplete: { age: 7 * DAY_S, count: 200_000 },
+      removeOnFail: { age: 30 * DAY_S },
+      keepLogs: 20,
+    },
+  }),
+  deadLetter: define({
+    queue: QUEUES.failed,
+    name: 'order.failed',
+    schema: deadLetterSchema,
+    // Dead letters are kept until a person replays or discards them.
+    options: { attempts: 1, removeOnComplete: false, removeOnFail: false },
+  }),
+} as const;
+
+export type Jobs = typeof JOBS;
+export type JobKey = keyof Jobs;
+export type JobData<K extends JobKey> = z.output<Jobs[K]['schema']>;
+export type JobInput<K extends JobKey> = z.input<Jobs[K]['schema']>;
+export type JobKeysOf<Q extends QueueName> = {
+  [K in JobKey]: Jobs[K]['queue'] extends Q ? K : never;
+}[JobKey];
+
+export type DeadLetterData = JobData<'deadLetter'>;
+export type OrderLoadData = JobData<'orderLoad'>;
+export type PageFetchData = JobData<'pageFetch'>;
+export type ExtractFilter = z.output<typeof extractFilterSchema>;
+export type ExtractWindow = z.output<typeof windowSchema>;
+export type RunKind = z.output<typeof runKindSchema>;
+
+export function jobKeysOf(queue: QueueName): JobKey[] {
+  return (Object.keys(JOBS) as JobKey[]).filter((key) => JOBS[key].queue === queue);
+}

@@ -1,0 +1,34 @@
+export {
+  type DeadLetterData,
+  deadLetterSchema,
+  type ExtractFilter,
+  type ExtractWindow,
+  extractFilterSchema,
+  fieldErrorSchema,
+  JOBS,
+  type JobData,
+  type JobDefinition,
+  type JobInput,
+  type JobKey,
+  type JobKeysOf,
+  jobKeysOf,
+  type OrderLoadData,
+  orderLoadSchema,
+  type PageFetchData,
+  type RunKind,
+  windowSchema,
+} from './catalog.ts';
+export {
+  assertHandlers,
+  createProcessor,
+  type EnqueueOptions,
+  enqueue,
+  enqueueBulk,
+  type HandlersFor,
+  type JobHandler,
+  parseJobData,
+} from './dispatch.ts';
+export { JOB_ERROR_CODES, JobError, type JobErrorCode } from './errors.ts';
+export { orderJobId, replayJobId } from './ids.ts';
+export { closeQueues, openQueues, type PipelineQueues } from './open-queues.ts';
+export { QUEUE_NAMES, QUEUES, type QueueName } from './queues.ts';

@@ -67,6 +67,8 @@ export const pageFetchSchema = z.object({
   pageNo: z.number().int().nonnegative(),
   pageSize: z.number().int().min(1).max(100),
   dryRun: z.boolean(),
+  /** WDT left out total_count: this page adds the next one while pages come back full. */
+  forward: z.boolean().optional(),
 });
 
 export const orderSourceSchema = z.object({

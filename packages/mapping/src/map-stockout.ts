@@ -46,17 +46,7 @@ export function mapStockoutToSalOutstock(
   const warehouse = resolveWarehouse(order, profile);
   for (const resolved of [saleOrg, customer, warehouse]) if (!resolved.ok) issues.push(resolved.issue);
 
-  const materials = order.details_list.map((row, index) => {
-    const material = materialNumberOf(row, profile);
-    if (material === null) {
-      issues.push({
-        code: MAP_ISSUE_CODES.EMPTY_MATERIAL_KEY,
-        path: `details_list.${index}.${profile.materialKey}`,
-        message: `row rec_id ${row.rec_id} has no ${profile.materialKey}, so it has no K3 material`,
-      });
-    }
-    return material;
-  });
+  const materials = materialNumbers(order, profile, issues);
   const links = planLinks(
     order,
     materials,
@@ -76,6 +66,32 @@ export function mapStockoutToSalOutstock(
     value: buildModel(order, profile, numbers, lookups.salesmanNumber, entries),
     unlinked: links.unlinked,
   };
+}
+
+function materialNumbers(
+  order: WdtStockoutOrder,
+  profile: MappingProfile,
+  issues: MappingIssue[],
+): (string | null)[] {
+  return order.details_list.map((row, index) => {
+    const material = materialNumberOf(row, profile);
+    if (material === null) {
+      issues.push({
+        code: MAP_ISSUE_CODES.EMPTY_MATERIAL_KEY,
+        path: `details_list.${index}.${profile.materialKey}`,
+        message: `row rec_id ${row.rec_id} has no ${profile.materialKey}, so it has no K3 material`,
+      });
+    }
+    return material;
+  });
+}
+
+/**
+ * Profile constants are frozen and shared by every bill; each bill gets its own copy so callers
+ * own the model outright (and may amend it, e.g. set FID) without touching the profile.
+ */
+function ownCopy<T extends object>(constants: T): T {
+  return Object.keys(constants).length === 0 ? constants : structuredClone(constants);
 }
 
 function customHeaderValues(order: WdtStockoutOrder, profile: MappingProfile): Record<string, string> {
@@ -107,8 +123,8 @@ function buildModel(
     FNote: order.remark ?? '',
     FCarriageNO: order.logistics_no ?? '',
     ...customHeaderValues(order, profile),
-    ...profile.extraFields,
-    ...(hasSubHead ? { SubHeadEntity: { ...profile.subHeadFields } } : {}),
+    ...ownCopy(profile.extraFields),
+    ...(hasSubHead ? { SubHeadEntity: ownCopy(profile.subHeadFields) } : {}),
     FEntity: entries,
   };
 }
@@ -141,7 +157,7 @@ function buildEntry(
     entry.FKeeperTypeID = profile.keeper.type;
     entry.FKeeperID = ref(profile.keeper.number);
   }
-  Object.assign(entry, profile.extraEntryFields);
+  Object.assign(entry, ownCopy(profile.extraEntryFields));
   if (target !== null) {
     entry.FSOEntryId = target.entryId;
     entry.FEntity_Link = [linkRow(target, quantity, profile)];

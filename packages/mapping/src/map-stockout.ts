@@ -38,7 +38,7 @@ export function mapStockoutToSalOutstock(
   order: WdtStockoutOrder,
   profile: MappingProfile,
   lookups: MappingLookups,
-  options: { linkMode?: LinkMode } = {},
+  options: { linkMode?: LinkMode | undefined } = {},
 ): MappingResult {
   const issues: MappingIssue[] = [];
   const saleOrg = resolveSaleOrg(order, profile);

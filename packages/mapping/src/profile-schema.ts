@@ -10,6 +10,7 @@ import { ORDER_TEXT_FIELDS, type OrderTextField } from './order-schema.ts';
  * (mapping-spec.md). Every top-level key has the spec's value as its default, so a profile file
  * only names what differs; a key it names replaces the default's value as a whole.
  */
+
 // Whole numbers are accepted because people write `stockOrg: 100` in YAML; the loader refuses
 // numbers YAML would have altered (`0100`), so the text here is what the person wrote.
 const k3Number = z
@@ -17,36 +18,38 @@ const k3Number = z
   .transform((value) => String(value).trim())
   .pipe(z.string().min(1, 'must not be empty'));
 
-const tableKey = z
-  .string()
-  .min(1, 'table keys must not be empty')
-  .refine(
-    (key) => key === key.trim(),
-    'table keys must not start or end with spaces (order values are trimmed)',
-  );
-
 const sourceField = z.enum(ORDER_TEXT_FIELDS);
 
-// K3 custom fields are named F<something> (`F_ora_Text2`, `F_USQR_TEXT`); anything else is a typo
-// that K3 would ignore without a word. Checked in a refinement rather than as the record's key
-// schema because zod then only says "Invalid key in record".
-const FIELD_KEY = /^F\w*$/;
-
-function fieldRecord<V extends z.ZodType>(value: V) {
+/**
+ * A record whose keys are checked by `keyProblem`. Checked in a refinement rather than with a key
+ * schema because zod then only says "Invalid key in record"; runs even when values failed, so
+ * every problem is listed.
+ */
+function checkedRecord<V extends z.ZodType>(value: V, keyProblem: (key: string) => string | null) {
   return z.record(z.string(), value).superRefine(
     (record, ctx) => {
       for (const key of Object.keys(record)) {
-        if (FIELD_KEY.test(key)) continue;
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: 'K3 field keys start with "F" and contain only letters, digits and _',
-        });
+        const message = keyProblem(key);
+        if (message !== null) ctx.addIssue({ code: 'custom', path: [key], message });
       }
     },
     { when: (payload) => isRecord(payload.value) },
   );
 }
+
+// K3 custom fields are named F<something> (`F_ora_Text2`, `F_USQR_TEXT`); anything else is a typo
+// that K3 would ignore without a word.
+const FIELD_KEY = /^F\w*$/;
+const fieldRecord = <V extends z.ZodType>(value: V) =>
+  checkedRecord(value, (key) =>
+    FIELD_KEY.test(key) ? null : 'K3 field keys start with "F" and contain only letters, digits and _',
+  );
+
+// Order values are trimmed before the lookup, so a key with spaces around it could never match.
+const numberTable = checkedRecord(k3Number, (key) => {
+  if (key.trim() === '') return 'table keys must not be empty';
+  return key === key.trim() ? null : 'table keys must not start or end with spaces';
+});
 
 function numberRule(defaultSource: OrderTextField) {
   const source = sourceField.default(defaultSource);
@@ -56,7 +59,7 @@ function numberRule(defaultSource: OrderTextField) {
       .strictObject({
         mode: z.literal('table'),
         source,
-        table: z.record(tableKey, k3Number),
+        table: numberTable,
         default: k3Number.optional(),
       })
       .refine((rule) => Object.keys(rule.table).length > 0 || rule.default !== undefined, {

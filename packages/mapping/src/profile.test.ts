@@ -125,6 +125,13 @@ describe('parseMappingProfile', () => {
     expect(problems[0]?.startsWith(where === '' ? 'Unrecognized key' : `${where}:`)).toBe(true);
   });
 
+  it('says what is wrong with a table key instead of zod\'s "Invalid key in record"', () => {
+    const problems = problemsOf(() =>
+      parseMappingProfile({ warehouse: { mode: 'table', table: { ' WH1': 'CK01' } } }),
+    );
+    expect(problems).toEqual(['warehouse.table. WH1: table keys must not start or end with spaces']);
+  });
+
   it('lists every problem of a profile at once', () => {
     const problems = problemsOf(() =>
       parseMappingProfile({

@@ -135,7 +135,7 @@ export const wireConsignTime = z
     }
     const parsed = typeof value === 'string' ? parseBeijingDateTime(value) : null;
     if (parsed === null) {
-      return addMapIssue(ctx, code, `consign_time ${describe(value)} is not a yyyy-MM-dd HH:mm:ss time`);
+      return addMapIssue(ctx, code, `consign_time ${describe(value)} is not a real yyyy-MM-dd HH:mm:ss time`);
     }
     return parsed;
   });

@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { isMapIssueCode, MAP_ISSUE_CODES, type MappingIssue } from './errors.ts';
+import {
+  addMapIssue,
+  modelDecimal,
+  requiredKey,
+  wireConsignTime,
+  wireDecimal,
+  wireId,
+  wireInt,
+  wireText,
+} from './wire-fields.ts';
+
+/**
+ * A WDT sales stock-out order as `wdt.stockout.order.query.trade` returns it (wdt-qimen.md §3).
+ * Declared: the fields the mapping reads, the ids and codes other packages key on, and the money
+ * fields (kept exact). Everything else WDT sends is kept untouched (`looseObject`), so nothing
+ * the feed adds later is lost between the extractor and a dead letter.
+ *
+ * Profile-independent data-quality rules live here, one field each, so one parse reports all of
+ * them; rules that depend on the profile or on K3 lookups are in `mapStockoutToSalOutstock`.
+ */
+export const wdtStockoutDetailSchema = z.looseObject({
+  rec_id: requiredKey(MAP_ISSUE_CODES.MISSING_REC_ID, 'rec_id'),
+  stockout_id: wireId,
+  goods_id: wireId,
+  spec_id: wireId,
+  goods_no: wireText,
+  spec_no: wireText,
+  goods_name: wireText,
+  spec_name: wireText,
+  spec_code: wireText,
+  barcode: wireText,
+  goods_count: modelDecimal(MAP_ISSUE_CODES.INVALID_QUANTITY, 'goods_count', 'positive'),
+  sell_price: modelDecimal(MAP_ISSUE_CODES.INVALID_PRICE, 'sell_price', 'non-negative'),
+  price: wireDecimal,
+  total_amount: wireDecimal,
+  share_amount: wireDecimal,
+  share_post: wireDecimal,
+  discount: wireDecimal,
+  gift_type: wireInt,
+  src_oid: wireText,
+  src_tid: wireText,
+});
+
+export type WdtStockoutDetail = z.output<typeof wdtStockoutDetailSchema>;
+
+/** rec_id of a row that may have failed its own parse: normalised like `requiredKey` does. */
+function recIdOf(row: unknown): string | null {
+  if (typeof row !== 'object' || row === null) return null;
+  const id = (row as { rec_id?: unknown }).rec_id;
+  if (typeof id === 'number') return String(id);
+  return typeof id === 'string' && id.trim() !== '' ? id.trim() : null;
+}
+
+const detailsListSchema = z
+  .array(wdtStockoutDetailSchema)
+  .nullish()
+  .superRefine((rows, ctx) => {
+    if (rows === null || rows === undefined || rows.length === 0) {
+      addMapIssue(ctx, MAP_ISSUE_CODES.EMPTY_DETAILS, 'details_list has no rows');
+    }
+  })
+  // Runs even when single rows failed, so a duplicate is reported together with their problems.
+  .superRefine(
+    (rows, ctx) => {
+      const firstIndex = new Map<string, number>();
+      (rows ?? []).forEach((row: unknown, index) => {
+        const id = recIdOf(row);
+        if (id === null) return;
+        const first = firstIndex.get(id);
+        if (first === undefined) {
+          firstIndex.set(id, index);
+          return;
+        }
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'rec_id'],
+          message: `rec_id ${id} appears again (first at row ${first}); WDT sent a detail row twice`,
+          params: { mapCode: MAP_ISSUE_CODES.DUPLICATE_REC_ID },
+        });
+      });
+    },
+    { when: (payload) => Array.isArray(payload.value) },
+  )
+  .transform((rows) => rows ?? []);
+
+export const wdtStockoutOrderSchema = z.looseObject({
+  stockout_id: requiredKey(MAP_ISSUE_CODES.MISSING_STOCKOUT_ID, 'stockout_id'),
+  order_no: requiredKey(MAP_ISSUE_CODES.MISSING_ORDER_NO, 'order_no'),
+  stockout_no: wireText,
+  src_order_no: wireText,
+  src_trade_no: wireText,
+  src_tids: wireText,
+  trade_no: wireText,
+  status: wireInt,
+  trade_status: wireInt,
+  order_type: wireInt,
+  trade_type: wireInt,
+  platform_id: wireInt,
+  shop_no: wireText,
+  shop_name: wireText,
+  warehouse_no: wireText,
+  warehouse_name: wireText,
+  nick_name: wireText,
+  customer_id: wireId,
+  customer_name: wireText,
+  fenxiao_nick: wireText,
+  remark: wireText,
+  logistics_no: wireText,
+  logistics_code: wireText,
+  consign_time: wireConsignTime,
+  goods_count: wireDecimal,
+  goods_total_amount: wireDecimal,
+  receivable: wireDecimal,
+  paid: wireDecimal,
+  discount: wireDecimal,
+  post_amount: wireDecimal,
+  details_list: detailsListSchema,
+});
+
+export type WdtStockoutOrder = z.output<typeof wdtStockoutOrderSchema>;
+
+/**
+ * Order fields a profile may name as the source of a K3 number or a custom text field. Limited
+ * to declared text fields so a typo in a profile fails at start-up instead of mapping nothing.
+ */
+export const ORDER_TEXT_FIELDS = [
+  'nick_name',
+  'customer_id',
+  'customer_name',
+  'fenxiao_nick',
+  'shop_no',
+  'shop_name',
+  'warehouse_no',
+  'warehouse_name',
+  'logistics_no',
+  'logistics_code',
+  'src_trade_no',
+  'src_order_no',
+  'trade_no',
+  'stockout_no',
+  'remark',
+] as const satisfies readonly (keyof WdtStockoutOrder)[];
+
+export type OrderTextField = (typeof ORDER_TEXT_FIELDS)[number];
+
+function toMappingIssue(issue: z.core.$ZodIssue): MappingIssue {
+  const mapCode = issue.code === 'custom' ? issue.params?.mapCode : undefined;
+  const path = issue.path.map(String).join('.');
+  if (isMapIssueCode(mapCode)) return { code: mapCode, path, message: issue.message };
+  const message = path === '' ? `the order is not a JSON object: ${issue.message}` : issue.message;
+  return { code: MAP_ISSUE_CODES.INVALID_FIELD, path, message };
+}
+
+/** Validates and normalises one order from the wire. Never throws; lists every problem. */
+export function parseWdtStockoutOrder(
+  raw: unknown,
+): { ok: true; value: WdtStockoutOrder } | { ok: false; issues: MappingIssue[] } {
+  const result = wdtStockoutOrderSchema.safeParse(raw);
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, issues: result.error.issues.map(toMappingIssue) };
+}

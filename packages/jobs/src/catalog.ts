@@ -73,7 +73,8 @@ export const pageFetchSchema = z.object({
 
 export const orderSourceSchema = z.object({
   runId: z.string().min(1),
-  kind: runKindSchema.or(z.literal('replay')),
+  /** `unknown`: a dead letter whose original payload was unreadable. */
+  kind: runKindSchema.or(z.enum(['replay', 'unknown'])),
   pageNo: z.number().int().nonnegative().nullable(),
   fetchedAt: epochMs,
 });
@@ -204,6 +205,7 @@ export type JobKeysOf<Q extends QueueName> = {
 export type DeadLetterData = JobData<'deadLetter'>;
 export type OrderLoadData = JobData<'orderLoad'>;
 export type PageFetchData = JobData<'pageFetch'>;
+export type OrderSource = z.output<typeof orderSourceSchema>;
 export type ExtractFilter = z.output<typeof extractFilterSchema>;
 export type ExtractWindow = z.output<typeof windowSchema>;
 export type RunKind = z.output<typeof runKindSchema>;

@@ -13,7 +13,9 @@ export {
   type JobKeysOf,
   jobKeysOf,
   type OrderLoadData,
+  type OrderSource,
   orderLoadSchema,
+  orderSourceSchema,
   type PageFetchData,
   type RunKind,
   windowSchema,
@@ -32,3 +34,10 @@ export { JOB_ERROR_CODES, JobError, type JobErrorCode } from './errors.ts';
 export { orderJobId, replayJobId } from './ids.ts';
 export { closeQueues, openQueues, type PipelineQueues } from './open-queues.ts';
 export { QUEUE_NAMES, QUEUES, type QueueName } from './queues.ts';
+export {
+  createSyncState,
+  type InflightRun,
+  type RunSummary,
+  type SyncState,
+  syncStateKeys,
+} from './sync-state.ts';

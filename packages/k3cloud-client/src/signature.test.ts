@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  apiStringToSign,
-  buildSignatureHeaders,
-  decodeClientSecret,
-  loginBySignSign,
-} from './signature.ts';
+import { apiStringToSign, buildSignatureHeaders, decodeClientSecret, loginBySignSign } from './signature.ts';
 
 // The worked example of the protocol reference §2.2, cross-checked there against the helper
 // functions of Kingdee's official Python SDK 8.2.0.
@@ -54,8 +49,8 @@ describe('signature headers: the reference worked example', () => {
   it('yields no client id and no client secret for an appId without one underscore', () => {
     expect(decodeClientSecret('no-underscore')).toBe('');
     expect(decodeClientSecret('a_b_c')).toBe('');
-    expect(buildSignatureHeaders({ ...example, appId: 'x' }, { path, timestamp: '1' })['X-Api-ClientID']).toBe(
-      '',
-    );
+    expect(
+      buildSignatureHeaders({ ...example, appId: 'x' }, { path, timestamp: '1' })['X-Api-ClientID'],
+    ).toBe('');
   });
 });

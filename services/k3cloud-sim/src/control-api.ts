@@ -162,6 +162,7 @@ export function registerControlApi(app: FastifyInstance, sim: SimState): void {
     ...sim.stats.snapshot(),
     bills: sim.bills.count,
     sessions: sim.sessions.size,
+    costModel: sim.cost.load,
     baseData: sim.baseData.counts(),
   }));
 

@@ -18,6 +18,7 @@ export type CostModelSettings = z.output<typeof costModelSchema>;
 export class CostModel {
   #settings: CostModelSettings;
   #active = 0;
+  #maxActive = 0;
   #queue: Array<() => void> = [];
 
   constructor(settings: CostModelSettings) {
@@ -31,6 +32,15 @@ export class CostModel {
   set(settings: CostModelSettings): void {
     this.#settings = settings;
     while (this.#active < settings.maxConcurrent && this.#queue.length > 0) this.#grant();
+  }
+
+  /** Calls being charged now, waiting for a slot, and the most ever charged at once. */
+  get load(): { active: number; queued: number; maxActive: number } {
+    return { active: this.#active, queued: this.#queue.length, maxActive: this.#maxActive };
+  }
+
+  resetLoad(): void {
+    this.#maxActive = this.#active;
   }
 
   async charge(bills: number): Promise<void> {
@@ -47,6 +57,7 @@ export class CostModel {
   #acquire(): Promise<void> {
     if (this.#active < this.#settings.maxConcurrent) {
       this.#active += 1;
+      this.#maxActive = Math.max(this.#maxActive, this.#active);
       return Promise.resolve();
     }
     return new Promise((resolve) => this.#queue.push(resolve));
@@ -54,6 +65,7 @@ export class CostModel {
 
   #grant(): void {
     this.#active += 1;
+    this.#maxActive = Math.max(this.#maxActive, this.#active);
     this.#queue.shift()?.();
   }
 }

@@ -42,6 +42,7 @@ export class SimState {
     this.sessions.expireAll();
     this.sessions.ttlMs = this.#defaultTtlMs;
     this.stats = new SimStats();
+    this.cost.resetLoad();
     this.faults.set({ seed: 1 });
     if (options.baseData) {
       this.baseData = new BaseDataStore();

@@ -1,4 +1,4 @@
-import { createK3CloudClient, type K3Auth, K3Error, type K3CloudClient } from '@wdt-k3/k3cloud-client';
+import { createK3CloudClient, type K3Auth, type K3CloudClient, K3Error } from '@wdt-k3/k3cloud-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bills, CREDENTIALS, outstockFromOrder, type RunningSim, smallDataset, startSim } from './helpers.ts';
 
@@ -18,9 +18,10 @@ const client = (auth: K3Auth, extra: { requestTimeoutMs?: number; maxConcurrentR
   clients.push(created);
   return created;
 };
-const stats = async () => (await sim.control('GET', '/_sim/stats')) as Record<string, number> & {
-  callsByService: Record<string, number>;
-};
+const stats = async () =>
+  (await sim.control('GET', '/_sim/stats')) as Record<string, number> & {
+    callsByService: Record<string, number>;
+  };
 
 beforeAll(async () => {
   sim = await startSim({ datasets: [dataset] });
@@ -36,7 +37,9 @@ describe('every auth mode saves and queries over real HTTP', () => {
     const k3 = client(AUTH_MODES[kind]);
     const model = outstockFromOrder(dataset.orderAt(0), dataset);
     const result = await k3.batchSave('SAL_OUTSTOCK', [model]);
-    expect(result.bills).toEqual([{ index: 0, status: 'saved', id: expect.any(Number), number: model.FBillNo }]);
+    expect(result.bills).toEqual([
+      { index: 0, status: 'saved', id: expect.any(Number), number: model.FBillNo },
+    ]);
     const rows = await k3.executeBillQuery({
       formId: 'SAL_OUTSTOCK',
       fieldKeys: ['FID', 'FBillNo'],
@@ -121,7 +124,9 @@ describe('BatchSave outcomes by DIndex', () => {
 
   it('numbers bills without FBillNo by the default coding rule', async () => {
     const k3 = client(AUTH_MODES.signature);
-    const result = await k3.batchSave('SAL_OUTSTOCK', [{ ...outstockFromOrder(dataset.orderAt(30), dataset), FBillNo: '' }]);
+    const result = await k3.batchSave('SAL_OUTSTOCK', [
+      { ...outstockFromOrder(dataset.orderAt(30), dataset), FBillNo: '' },
+    ]);
     expect(result.bills[0]).toMatchObject({ status: 'saved', number: 'XSCKD000001' });
   });
 });
@@ -141,7 +146,10 @@ describe('sessions', () => {
     const lost = await k3.batchSave('SAL_OUTSTOCK', [b]).catch((err: unknown) => err);
     expect(lost).toMatchObject({ code: 'K3_SESSION_LOST', retryable: true, ambiguous: false });
     expect((await stats()).logins).toBe(3);
-    expect((await k3.batchSave('SAL_OUTSTOCK', [b, c])).bills.map((bill) => bill.status)).toEqual(['saved', 'saved']);
+    expect((await k3.batchSave('SAL_OUTSTOCK', [b, c])).bills.map((bill) => bill.status)).toEqual([
+      'saved',
+      'saved',
+    ]);
     expect((await stats()).logins).toBe(3);
   });
 
@@ -152,7 +160,8 @@ describe('sessions', () => {
     const queries = Array.from({ length: 6 }, () =>
       k3.executeBillQuery({ formId: 'BD_STOCK', fieldKeys: ['FNumber'], orderString: 'FNumber' }),
     );
-    for (const rows of await Promise.all(queries)) expect(rows).toEqual([['WH01'], ['WH02'], ['WH03'], ['WH04']]);
+    for (const rows of await Promise.all(queries))
+      expect(rows).toEqual([['WH01'], ['WH02'], ['WH03'], ['WH04']]);
     expect((await stats()).logins).toBe(2);
   });
 
@@ -191,7 +200,13 @@ describe('queries', () => {
     });
     const expected = orders.flatMap((order) => {
       const so = dataset.salesOrderFor(order.src_trade_no);
-      return (so?.entries ?? []).map((e) => [so?.fid, so?.billNo, e.entryId, e.materialNumber, e.qty / 10_000]);
+      return (so?.entries ?? []).map((e) => [
+        so?.fid,
+        so?.billNo,
+        e.entryId,
+        e.materialNumber,
+        e.qty / 10_000,
+      ]);
     });
     expect(rows).toEqual(expected);
     const customer = dataset.catalog.customers[0];

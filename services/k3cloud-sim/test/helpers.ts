@@ -39,7 +39,9 @@ export async function startSim(options: Partial<K3SimOptions> = {}): Promise<Run
     control: async (method, path, body) => {
       const res = await fetch(`${url}${path}`, {
         method,
-        ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+        ...(body === undefined
+          ? {}
+          : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
       });
       const json = (await res.json()) as Record<string, unknown>;
       if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${JSON.stringify(json)}`);
@@ -63,12 +65,16 @@ export function outstockFromOrder(order: WdtOrderWire, dataset: Dataset, billNo 
     FStockOrgId: { FNumber: '100' },
     FSaleOrgId: { FNumber: '100' },
     FCustomerID: { FNumber: String(order.nick_name) },
-    FSalesManID: { FNumber: dataset.catalog.customers.find((c) => c.nick === order.nick_name)?.sellerNumber ?? '' },
+    FSalesManID: {
+      FNumber: dataset.catalog.customers.find((c) => c.nick === order.nick_name)?.sellerNumber ?? '',
+    },
     FNote: String(order.remark ?? ''),
     FCarriageNO: String(order.logistics_no ?? ''),
     F_WDT_StockoutId: order.stockout_id,
     FEntity: order.details_list.map((row) => {
-      const entry = salesOrder?.entries.find((e) => e.materialNumber === row.goods_no && !used.has(e.entryId));
+      const entry = salesOrder?.entries.find(
+        (e) => e.materialNumber === row.goods_no && !used.has(e.entryId),
+      );
       if (entry !== undefined) used.add(entry.entryId);
       const qty = Number(row.goods_count);
       return {

@@ -112,24 +112,9 @@ async function serve(
   }
   if (spec.kind !== 'form') return send(reply, answerUnauthenticated(spec, args, sim, request));
 
-  const auth = authenticate(request.headers, path, {
-    credentials: sim.credentials,
-    sessions: sim.sessions,
-    signatureMaxSkewMs: sim.signatureMaxSkewMs,
-    now: sim.now,
-  });
-  if (auth.kind === 'session-lost') {
-    sim.stats.sessionLostAnswers += 1;
-    return send(reply, fail(1, MSG.sessionLost));
-  }
-  if (auth.kind === 'gateway') {
-    sim.stats.gatewayRefusals += 1;
-    return send(reply, gatewayReply(auth.errcode, auth.description, auth.descriptionCn));
-  }
-  if (auth.kind === 'unknown-acct')
-    return send(reply, { status: 500, body: 'Fail to verify thirty passport' });
-  if (auth.issued) sim.stats.sessionsIssued += 1;
-  const cookies = auth.issued ? sessionCookies(auth.session) : undefined;
+  const auth = authorize(request, path, sim, fail);
+  if ('status' in auth) return send(reply, auth);
+  const cookies = auth.cookies;
 
   let result: unknown;
   try {
@@ -156,6 +141,34 @@ async function serve(
     reply,
     cookies === undefined ? { status: 200, body: result } : { status: 200, body: result, setCookie: cookies },
   );
+}
+
+/** Business-call auth: the refusal to send, or the cookies of a newly issued session. */
+function authorize(
+  request: FastifyRequest,
+  path: string,
+  sim: SimState,
+  fail: (code: number, message: string) => SimReply,
+): SimReply | { readonly cookies: readonly string[] | undefined } {
+  const auth = authenticate(request.headers, path, {
+    credentials: sim.credentials,
+    sessions: sim.sessions,
+    signatureMaxSkewMs: sim.signatureMaxSkewMs,
+    now: sim.now,
+  });
+  switch (auth.kind) {
+    case 'session-lost':
+      sim.stats.sessionLostAnswers += 1;
+      return fail(1, MSG.sessionLost);
+    case 'gateway':
+      sim.stats.gatewayRefusals += 1;
+      return gatewayReply(auth.errcode, auth.description, auth.descriptionCn);
+    case 'unknown-acct':
+      return { status: 500, body: 'Fail to verify thirty passport' };
+    case 'ok':
+      if (auth.issued) sim.stats.sessionsIssued += 1;
+      return { cookies: auth.issued ? sessionCookies(auth.session) : undefined };
+  }
 }
 
 /** Throttling and the faults that answer before the request is looked at. */

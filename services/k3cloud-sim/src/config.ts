@@ -23,8 +23,9 @@ const schema = z.object({
   K3_SIM_COST_BASE_MS: envInt.default(150),
   K3_SIM_COST_PER_BILL_MS: envInt.default(20),
   K3_SIM_COST_MAX_CONCURRENT: envInt.default(4),
-  K3_SIM_SEED: envInt.optional(),
-  K3_SIM_ORDERS: envInt.default(10_000),
+  // Same defaults as wdt-sim: seed 1, no dataset unless an order count is given.
+  K3_SIM_SEED: envInt.default(1),
+  K3_SIM_ORDERS: envInt.default(0),
   K3_SIM_FROM: z.string().optional(),
   K3_SIM_TO: z.string().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),

@@ -6,7 +6,7 @@ import { costModelSchema } from './cost-model.ts';
 import { BASE_KINDS } from './data/base-data.ts';
 import { faultsSchema } from './faults.ts';
 import type { SimState } from './state.ts';
-import { DEFAULT_FROM, DEFAULT_SPAN_MS, parseInstant } from './time.ts';
+import { defaultWindow, parseInstant } from './time.ts';
 
 const baseItem = z.strictObject({ number: z.string().min(1), name: z.string().optional() });
 const basedataSchema = z.strictObject({
@@ -47,9 +47,10 @@ export const generateSchema = z.strictObject({
 });
 
 /** Builds the dataset the WDT simulator builds from the same seed, count and window. */
-export function datasetFrom(input: z.output<typeof generateSchema>): Dataset {
-  const fromMs = parseInstant(input.from ?? DEFAULT_FROM);
-  const toMs = input.to === undefined ? fromMs + DEFAULT_SPAN_MS : parseInstant(input.to);
+export function datasetFrom(input: z.output<typeof generateSchema>, nowMs = Date.now()): Dataset {
+  const window = defaultWindow(nowMs);
+  const toMs = input.to === undefined ? window.toMs : parseInstant(input.to);
+  const fromMs = input.from === undefined ? toMs - (window.toMs - window.fromMs) : parseInstant(input.from);
   const shape = (input.shape ?? {}) as Partial<DatasetShape>;
   return createDataset({ seed: input.seed, count: input.count, fromMs, toMs, shape });
 }

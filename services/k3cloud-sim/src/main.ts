@@ -7,7 +7,7 @@ import { datasetFrom } from './control-api.ts';
 const config = loadConfig(process.env);
 const logger = createLogger({ level: config.LOG_LEVEL, service: 'k3cloud-sim' });
 const datasets: Dataset[] = [];
-if (config.K3_SIM_SEED !== undefined) {
+if (config.K3_SIM_ORDERS > 0) {
   datasets.push(
     datasetFrom({
       seed: config.K3_SIM_SEED,
@@ -50,8 +50,8 @@ logger.info(
     acctId: config.K3_SIM_ACCT_ID,
     username: config.K3_SIM_USERNAME,
     appId: config.K3_SIM_APP_ID,
-    seed: config.K3_SIM_SEED ?? null,
-    orders: config.K3_SIM_SEED === undefined ? 0 : config.K3_SIM_ORDERS,
+    seed: config.K3_SIM_SEED,
+    orders: config.K3_SIM_ORDERS,
     costModel: config.K3_SIM_COST_MODEL,
   },
   'k3cloud-sim listening',

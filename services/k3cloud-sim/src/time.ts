@@ -20,6 +20,11 @@ export function parseInstant(value: string | number): number {
   return parsed;
 }
 
-/** Defaults shared by config and the control API: January 2026, Beijing time. */
-export const DEFAULT_FROM = '2026-01-01';
-export const DEFAULT_SPAN_MS = 31 * 86_400_000;
+/**
+ * The window wdt-sim uses when none is given: the 30 days up to the start of the current hour.
+ * Only sales-order dates depend on it; which orders resolve depends on seed and count alone.
+ */
+export function defaultWindow(nowMs: number): { fromMs: number; toMs: number } {
+  const toMs = Math.floor(nowMs / 3_600_000) * 3_600_000;
+  return { fromMs: toMs - 30 * 86_400_000, toMs };
+}

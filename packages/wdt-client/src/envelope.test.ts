@@ -93,6 +93,8 @@ describe('parseStockoutResponse', () => {
     '{"result":{}}',
     '{"response":{}}',
     '{"response":{"errorcode":0,"stockout_list":{}}}',
+    '{"response":{"errorcode":0,"stockout_list":[1]}}',
+    '{"response":{"errorcode":0,"stockout_list":[[]]}}',
     '{"response":{"errorcode":0,"total_count":-3}}',
     '{"response":{"errorcode":"zero"}}',
   ])('refuses %j with WDT_BAD_RESPONSE', (text) => {

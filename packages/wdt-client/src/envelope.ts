@@ -15,6 +15,14 @@ const WDT_RATE_LIMITED = 1012;
 // Numbers arrive as JSON numbers in most samples and as strings in others (reference §3.1).
 const codeSchema = z.union([z.number(), z.string()]).nullish();
 const countSchema = z.union([z.number(), z.string(), z.null()]).optional();
+/**
+ * An order must be a JSON object; it is checked, not copied, so it stays the very object that
+ * was received (a record schema would rebuild each of 100 orders key by key on every page).
+ */
+const orderSchema = z.custom<Record<string, unknown>>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  'an order must be a JSON object',
+);
 
 const bodySchema = z.looseObject({
   errorcode: codeSchema,
@@ -27,7 +35,7 @@ const bodySchema = z.looseObject({
   sub_msg: z.string().nullish(),
   request_id: z.string().nullish(),
   total_count: countSchema,
-  stockout_list: z.array(z.record(z.string(), z.unknown())).nullish(),
+  stockout_list: z.array(orderSchema).nullish(),
 });
 
 /** Qimen wraps everything in `response`; the plain TOP router uses `error_response`. */

@@ -107,8 +107,10 @@ describe('order store', () => {
     ).toEqual([42]);
   });
 
-  it('relies on a bound sim-data keeps: modified is within the slack after consign', () => {
-    for (const order of all) {
+  it('relies on what sim-data generates: status 95, consign second from consignTimeAt, modified soon after', () => {
+    for (const [index, order] of all.entries()) {
+      expect(order.status).toBe(95);
+      expect(sec(String(order.consign_time))).toBe(Math.floor(dataset.consignTimeAt(index) / 1000));
       const gap = sec(String(order.modified)) - sec(String(order.consign_time));
       expect(gap).toBeGreaterThanOrEqual(0);
       expect(gap).toBeLessThan(MODIFIED_AFTER_CONSIGN_MAX_SEC);

@@ -115,10 +115,13 @@ export function createOrderStore(initial?: DatasetOptions): OrderStore {
 
 /** Generated matches in result order, with their sort keys (time in seconds, stockout_id). */
 interface BaseMatches {
-  readonly refs: number[];
-  readonly secs: number[];
-  readonly ids: number[];
+  readonly length: number;
+  ref(i: number): number;
+  sec(i: number): number;
+  id(i: number): number;
 }
+
+const NO_MATCHES: BaseMatches = { length: 0, ref: () => -1, sec: () => -1, id: () => -1 };
 
 function computeSelection(
   dataset: Dataset | undefined,
@@ -126,8 +129,7 @@ function computeSelection(
   overlay: readonly OverlayEntry[],
   filter: StockoutFilter,
 ): Selection {
-  const base =
-    dataset === undefined ? { refs: [], secs: [], ids: [] } : baseMatches(dataset, shadowed, filter);
+  const base = dataset === undefined ? NO_MATCHES : baseMatches(dataset, shadowed, filter);
   const extra = overlay
     .filter((entry) => matchesFilter(entry.facts, filter))
     .sort((a, b) => compareRows(a.facts, b.facts, filter.timeField));
@@ -153,47 +155,71 @@ function computeSelection(
 
 /** Merges two sorted lists; overlay entries become negative refs (-1 is extra[0]). */
 function mergeRefs(base: BaseMatches, extra: readonly OverlayEntry[], filter: StockoutFilter): Int32Array {
-  const refs = new Int32Array(base.refs.length + extra.length);
+  const refs = new Int32Array(base.length + extra.length);
   let i = 0;
   let j = 0;
   for (let k = 0; k < refs.length; k += 1) {
     const next = extra[j];
     let takeBase = next === undefined;
-    if (!takeBase && i < base.refs.length && next !== undefined) {
+    if (!takeBase && i < base.length && next !== undefined) {
       const sec = timeOf(next.facts, filter.timeField) ?? -1;
-      const baseSec = base.secs[i] as number;
-      takeBase = baseSec < sec || (baseSec === sec && (base.ids[i] as number) <= next.facts.stockoutId);
+      const baseSec = base.sec(i);
+      takeBase = baseSec < sec || (baseSec === sec && base.id(i) <= next.facts.stockoutId);
     }
-    refs[k] = takeBase ? (base.refs[i++] as number) : -(j++ + 1);
+    refs[k] = takeBase ? base.ref(i++) : -(j++ + 1);
   }
   return refs;
 }
 
+/**
+ * sim-data generates every order shipped (status 95), with its consign second equal to
+ * ⌊consignTimeAt / 1000⌋ (dataset.ts); a test pins both. A consign-time window filtered by status
+ * only is then an index range, found without generating a single order.
+ */
+const GENERATED_STATUS = 95;
+
+function isIndexRange(filter: StockoutFilter): boolean {
+  return (
+    filter.timeField === 'consign' &&
+    filter.shopNo === undefined &&
+    filter.warehouseNo === undefined &&
+    filter.srcOrderNo === undefined &&
+    filter.srcTid === undefined &&
+    filter.stockoutNo === undefined
+  );
+}
+
 /** Generated orders matching the filter, sorted like `compareRows`. */
 function baseMatches(dataset: Dataset, shadowed: ReadonlySet<number>, filter: StockoutFilter): BaseMatches {
+  const idBase = dataset.stockoutIdRange[0];
+  if (isIndexRange(filter)) {
+    if (!filter.statuses.includes(GENERATED_STATUS)) return NO_MATCHES;
+    const [from, to] = windowBounds(dataset, filter);
+    const all = new Int32Array(Math.max(to - from, 0));
+    let length = 0;
+    for (let index = from; index < to; index += 1) if (!shadowed.has(index)) all[length++] = index;
+    const refs = all.subarray(0, length);
+    return {
+      length: refs.length,
+      ref: (i) => refs[i] as number,
+      sec: (i) => Math.floor(dataset.consignTimeAt(refs[i] as number) / 1000),
+      id: (i) => idBase + (refs[i] as number),
+    };
+  }
   const byNumber = numberCandidates(dataset, filter);
-  const candidates = byNumber ?? windowCandidates(dataset, filter);
-  const found: BaseMatches = { refs: [], secs: [], ids: [] };
-  for (const index of candidates) {
+  const found: { ref: number; sec: number; id: number }[] = [];
+  for (const index of byNumber ?? range(...windowBounds(dataset, filter))) {
     if (shadowed.has(index)) continue;
     const facts = factsOf(dataset.orderAt(index));
-    if (!matchesFilter(facts, filter)) continue;
-    found.refs.push(index);
-    found.secs.push(timeOf(facts, filter.timeField) ?? -1);
-    found.ids.push(facts.stockoutId);
+    if (matchesFilter(facts, filter))
+      found.push({ ref: index, sec: timeOf(facts, filter.timeField) ?? -1, id: facts.stockoutId });
   }
-  // Index order is consign order (sim-data's consign times are non-decreasing, ids increasing).
-  if (byNumber === undefined && filter.timeField === 'consign') return found;
-  const order = found.refs.map((_, k) => k);
-  order.sort(
-    (a, b) =>
-      (found.secs[a] as number) - (found.secs[b] as number) ||
-      (found.ids[a] as number) - (found.ids[b] as number),
-  );
+  found.sort((a, b) => a.sec - b.sec || a.id - b.id);
   return {
-    refs: order.map((k) => found.refs[k] as number),
-    secs: order.map((k) => found.secs[k] as number),
-    ids: order.map((k) => found.ids[k] as number),
+    length: found.length,
+    ref: (i) => (found[i] as { ref: number }).ref,
+    sec: (i) => (found[i] as { sec: number }).sec,
+    id: (i) => (found[i] as { id: number }).id,
   };
 }
 
@@ -201,9 +227,9 @@ function* range(from: number, to: number): Generator<number> {
   for (let i = from; i < to; i += 1) yield i;
 }
 
-/** Binary search on the non-decreasing consign times: the indices a window can match. */
-function windowCandidates(dataset: Dataset, filter: StockoutFilter): Iterable<number> {
-  if (filter.window === undefined) return [];
+/** Binary search on the non-decreasing consign times: [from, to) of the indices a window can match. */
+function windowBounds(dataset: Dataset, filter: StockoutFilter): [number, number] {
+  if (filter.window === undefined) return [0, 0];
   const slack = filter.timeField === 'modified' ? MODIFIED_AFTER_CONSIGN_MAX_SEC : 0;
   const lowerBound = (ms: number): number => {
     let lo = 0;
@@ -215,10 +241,7 @@ function windowCandidates(dataset: Dataset, filter: StockoutFilter): Iterable<nu
     }
     return lo;
   };
-  return range(
-    lowerBound((filter.window.startSec - slack) * 1000),
-    lowerBound((filter.window.endSec + 1) * 1000),
-  );
+  return [lowerBound((filter.window.startSec - slack) * 1000), lowerBound((filter.window.endSec + 1) * 1000)];
 }
 
 /** The generated order a number filter can only mean (sim-data numbers orders by index), or undefined. */

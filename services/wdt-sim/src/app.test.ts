@@ -170,6 +170,40 @@ describe('/router/qm', () => {
       response: { flag: 'failure', code: 31, request_id: expect.any(String) },
     });
   });
+  it('modifies rows past page 0 after each page, within maxRows counted from each PUT', async () => {
+    const { app, clock } = sim({ dataset: { seed: 8, count: 30, fromMs: DAY0_MS, toMs: DAY0_MS + DAY_MS } });
+    const modifiedRows = async () =>
+      ((await app.inject({ method: 'GET', url: '/_sim/stats' })).json() as { modifiedRows: number[] })
+        .modifiedRows;
+    const page0 = (await call(app, { ...WINDOW, page_size: '10' }, clock.now())).response;
+    const ids = (page0.stockout_list as { stockout_id: number }[]).map((o) => o.stockout_id);
+    await app.inject({
+      method: 'PUT',
+      url: '/_sim/faults',
+      payload: { modifyWhilePaging: { rowsPerCall: 5, maxRows: 7 } },
+    });
+    const after = await call(app, { ...WINDOW, page_size: '10' }, clock.now());
+    expect((after.response.stockout_list as { stockout_id: number }[]).map((o) => o.stockout_id)).toEqual(
+      ids,
+    );
+    expect(await modifiedRows()).toEqual(Array.from({ length: 5 }, (_, k) => (ids[0] as number) + 10 + k));
+    await call(app, { ...WINDOW, page_size: '10' }, clock.now());
+    await call(app, { ...WINDOW, page_size: '10' }, clock.now());
+    expect(await modifiedRows()).toHaveLength(7);
+    await app.inject({
+      method: 'PUT',
+      url: '/_sim/faults',
+      payload: { modifyWhilePaging: { rowsPerCall: 1, maxRows: 1 } },
+    });
+    const total = (await call(app, { ...WINDOW, page_size: '10' }, clock.now())).response.total_count;
+    expect(total).toBe(30 - 7);
+    expect(await modifiedRows()).toHaveLength(8);
+    // 110 is among the shipped statuses asked for, so the rows went back to 55 (un-shipped) and were
+    // modified now: a status-55 query, which filters on the modified time, finds them today.
+    const today = { start_time: '2024-01-10 00:00:00', end_time: '2024-01-10 23:59:59' };
+    const unshipped = await call(app, { ...today, status: '55', page_size: '100' }, clock.now());
+    expect(unshipped.response.total_count).toBe(8);
+  });
 });
 
 describe('control API', () => {

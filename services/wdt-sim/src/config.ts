@@ -1,8 +1,8 @@
-import { envInt, LOG_LEVELS, parseConfig } from '@wdt-k3/runtime';
+import { ConfigError, envInt, LOG_LEVELS, parseConfig } from '@wdt-k3/runtime';
 import type { DatasetOptions } from '@wdt-k3/sim-data';
 import { z } from 'zod';
-import { timeInputSchema } from './control-routes.ts';
 import type { WdtSimOptions } from './sim-state.ts';
+import { timeInputSchema } from './time-input.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -42,9 +42,15 @@ export function loadConfig(
   const e = parseConfig(envSchema, env, 'wdt-sim environment');
   const toMs = e.WDT_SIM_TO ?? Math.floor(nowMs / 3_600_000) * 3_600_000;
   const fromMs = e.WDT_SIM_FROM ?? toMs - 30 * DAY_MS;
-  if (e.WDT_SIM_PAGE_SIZE_DEFAULT < 1 || e.WDT_SIM_PAGE_SIZE_DEFAULT > e.WDT_SIM_PAGE_SIZE_MAX)
-    throw new RangeError('WDT_SIM_PAGE_SIZE_DEFAULT must be 1 … WDT_SIM_PAGE_SIZE_MAX');
-  if (e.WDT_SIM_ORDERS > 0 && !(toMs > fromMs)) throw new RangeError('WDT_SIM_TO must be after WDT_SIM_FROM');
+  const problems = [
+    ...(e.WDT_SIM_PAGE_SIZE_MAX < 1 ? ['WDT_SIM_PAGE_SIZE_MAX: must be at least 1'] : []),
+    ...(e.WDT_SIM_PAGE_SIZE_DEFAULT < 1 || e.WDT_SIM_PAGE_SIZE_DEFAULT > e.WDT_SIM_PAGE_SIZE_MAX
+      ? ['WDT_SIM_PAGE_SIZE_DEFAULT: must be 1 … WDT_SIM_PAGE_SIZE_MAX']
+      : []),
+    ...(e.WDT_SIM_ORDERS > 0 && !(toMs > fromMs) ? ['WDT_SIM_TO: must be after WDT_SIM_FROM'] : []),
+    ...(e.WDT_SIM_ORDERS > 9_999_999 ? ['WDT_SIM_ORDERS: at most 9,999,999 (sim-data)'] : []),
+  ];
+  if (problems.length > 0) throw new ConfigError(problems, 'wdt-sim environment');
   const dataset: DatasetOptions | undefined =
     e.WDT_SIM_ORDERS > 0 ? { seed: e.WDT_SIM_SEED, count: e.WDT_SIM_ORDERS, fromMs, toMs } : undefined;
   return {

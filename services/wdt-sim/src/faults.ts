@@ -51,7 +51,7 @@ export const faultsSchema = z
         rowsPerCall: z.number().int().min(1).max(1000),
         /** First rank changed; default the page size of the call, i.e. the row just after page 0. */
         fromRank: z.number().int().min(0).optional(),
-        /** Stop after this many rows in total. */
+        /** Stop after this many rows in total (counted from this PUT). */
         maxRows: z.number().int().min(1).optional(),
       })
       .nullable()
@@ -79,6 +79,8 @@ export interface FaultState {
   takeScripted(): ScriptStep | undefined;
   drawTransport(): TransportFault | undefined;
   drawGatewayError(): GatewayErrorFault | undefined;
+  /** How many of `wanted` rows the modify-while-paging fault may still change (and counts them). */
+  takeModifyBudget(wanted: number): number;
 }
 
 /** mulberry32: tiny, fast, good enough to spread fault draws. */
@@ -97,6 +99,7 @@ export function createFaultState(): FaultState {
   let current = faultsSchema.parse({});
   let random = createRandom(current.seed);
   let script: ScriptStep[] = [];
+  let modified = 0;
   const hit = (share: number): boolean => share > 0 && random() < share;
   return {
     get current() {
@@ -106,6 +109,7 @@ export function createFaultState(): FaultState {
       current = faults;
       random = createRandom(faults.seed);
       script = [...faults.script];
+      modified = 0;
     },
     takeScripted: () => script.shift(),
     drawTransport() {
@@ -113,6 +117,12 @@ export function createFaultState(): FaultState {
       if (hit(current.timeoutRate)) return { kind: 'timeout' };
       if (hit(current.errorRate)) return { kind: 'http', status: current.errorStatus };
       return undefined;
+    },
+    takeModifyBudget(wanted) {
+      const max = current.modifyWhilePaging?.maxRows ?? Number.POSITIVE_INFINITY;
+      const allowed = Math.max(0, Math.min(wanted, max - modified));
+      modified += allowed;
+      return allowed;
     },
     drawGatewayError() {
       const fault = current.gatewayError;

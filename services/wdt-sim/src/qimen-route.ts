@@ -149,11 +149,10 @@ function withheldPrivacy(order: Record<string, unknown>): Record<string, unknown
 function modifyAfterPage(state: SimState, query: StockoutQuery): void {
   const fault = state.faults.current.modifyWhilePaging;
   if (fault === null) return;
-  const budget =
-    fault.maxRows === undefined ? fault.rowsPerCall : fault.maxRows - state.stats.modifiedCount();
   const selection = state.store.select(query.filter);
   const from = fault.fromRank ?? query.pageSize;
-  const to = Math.min(from + Math.min(fault.rowsPerCall, budget), selection.total);
+  const wanted = Math.max(0, Math.min(fault.rowsPerCall, selection.total - from));
+  const to = from + state.faults.takeModifyBudget(wanted);
   const ids: number[] = [];
   for (let rank = from; rank < to; rank += 1) ids.push(selection.stockoutIdAt(rank));
   const nowMs = state.now();

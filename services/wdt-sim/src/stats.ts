@@ -36,7 +36,6 @@ export interface Stats {
   recordPage(orders: number): void;
   recordError(kind: ErrorKind, code?: number): void;
   recordModified(stockoutId: number): void;
-  modifiedCount(): number;
   snapshot(nowMs: number): StatsSnapshot;
   reset(): void;
 }
@@ -81,7 +80,6 @@ export function createStats(): Stats {
     recordModified: (stockoutId) => {
       modifiedRows.push(stockoutId);
     },
-    modifiedCount: () => modifiedRows.length,
     snapshot: (nowMs) => ({
       calls,
       pages,

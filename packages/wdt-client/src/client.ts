@@ -81,14 +81,7 @@ export function createWdtClient(options: WdtClientOptions): WdtClient {
   const logger = options.logger?.child({ component: 'wdt-client' });
   const credentials: QimenCredentials = settings;
   const agent = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
-  const http = got.extend({
-    agent,
-    timeout: { request: settings.requestTimeoutMs },
-    retry: { limit: 0 },
-    throwHttpErrors: false,
-    followRedirect: false,
-    responseType: 'text',
-  });
+  const http = createHttp(agent, settings.requestTimeoutMs);
   const url = routerUrl(settings.baseUrl);
 
   const sendOnce = async (business: Record<string, string>, signal?: AbortSignal): Promise<StockoutPage> => {
@@ -119,6 +112,18 @@ export function createWdtClient(options: WdtClientOptions): WdtClient {
       agent.https.destroy();
     },
   };
+}
+
+function createHttp(agent: { http: HttpAgent; https: HttpsAgent }, requestTimeoutMs: number): Got {
+  return got.extend({
+    agent,
+    timeout: { request: requestTimeoutMs },
+    // Retries are ours (network failures only) or BullMQ's; got's would hide them from both.
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    followRedirect: false,
+    responseType: 'text',
+  });
 }
 
 async function post(

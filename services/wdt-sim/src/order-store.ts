@@ -51,7 +51,7 @@ export function createOrderStore(initial?: DatasetOptions): OrderStore {
   let dataset = initial === undefined ? undefined : createDataset(initial);
   const overlay = new Map<number, OverlayEntry>();
   const shadowed = new Set<number>();
-  const cache = new Map<string, Selection>();
+  const cache = createSelectionCache();
 
   const put = (order: Readonly<Record<string, unknown>>): boolean => {
     const facts = factsOf(order);
@@ -92,17 +92,7 @@ export function createOrderStore(initial?: DatasetOptions): OrderStore {
       return true;
     },
     select(filter) {
-      const key = JSON.stringify(filter);
-      const hit = cache.get(key);
-      if (hit !== undefined) {
-        cache.delete(key);
-        cache.set(key, hit);
-        return hit;
-      }
-      const selection = computeSelection(dataset, shadowed, [...overlay.values()], filter);
-      cache.set(key, selection);
-      if (cache.size > CACHED_SELECTIONS) cache.delete(cache.keys().next().value as string);
-      return selection;
+      return cache.get(filter, () => computeSelection(dataset, shadowed, [...overlay.values()], filter));
     },
     counts: () => ({ generated: dataset?.count ?? 0, overlay: overlay.size }),
     clear() {
@@ -110,6 +100,22 @@ export function createOrderStore(initial?: DatasetOptions): OrderStore {
       shadowed.clear();
       cache.clear();
     },
+  };
+}
+
+/** The last few selections by filter, least recently used first out; cleared on every change. */
+function createSelectionCache() {
+  const entries = new Map<string, Selection>();
+  return {
+    get(filter: StockoutFilter, compute: () => Selection): Selection {
+      const key = JSON.stringify(filter);
+      const selection = entries.get(key) ?? compute();
+      entries.delete(key);
+      entries.set(key, selection);
+      if (entries.size > CACHED_SELECTIONS) entries.delete(entries.keys().next().value as string);
+      return selection;
+    },
+    clear: () => entries.clear(),
   };
 }
 

@@ -17,6 +17,8 @@ describe('wdt-sim started as a process', () => {
     sim = startProcess(process.execPath, [MAIN], {
       name: 'wdt-sim',
       env: {
+        // Beijing times must not depend on the host's zone (the PHP SDK's do).
+        TZ: 'America/Los_Angeles',
         WDT_SIM_PORT: String(port),
         WDT_SIM_APP_KEY: 'e2e-key',
         WDT_SIM_APP_SECRET: 'e2e-secret-never-logged',

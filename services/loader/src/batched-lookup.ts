@@ -39,7 +39,10 @@ export function createBatchedLookup<V>(options: BatchedLookupOptions<V>): Batche
       const values = await options.redis.mget(...keys.map(cacheKey));
       return values.map((value) => (value === null ? null : (JSON.parse(value) as Cached<V>)));
     } catch (err) {
-      options.logger.debug({ err: { message: (err as Error).message }, lookup: options.name }, 'lookup cache unavailable');
+      options.logger.debug(
+        { err: { message: (err as Error).message }, lookup: options.name },
+        'lookup cache unavailable',
+      );
       return keys.map(() => null);
     }
   };
@@ -48,7 +51,12 @@ export function createBatchedLookup<V>(options: BatchedLookupOptions<V>): Batche
     if (entries.length === 0) return;
     const pipeline = options.redis.pipeline();
     for (const [key, value] of entries) {
-      pipeline.set(cacheKey(key), JSON.stringify(value), 'PX', 'miss' in value ? options.missTtlMs : options.ttlMs);
+      pipeline.set(
+        cacheKey(key),
+        JSON.stringify(value),
+        'PX',
+        'miss' in value ? options.missTtlMs : options.ttlMs,
+      );
     }
     await pipeline.exec().catch(() => undefined);
   };
@@ -70,7 +78,9 @@ export function createBatchedLookup<V>(options: BatchedLookupOptions<V>): Batche
       const chunk = misses.slice(start, start + options.maxBatch);
       try {
         const found = await options.fetch(chunk);
-        await writeCache(chunk.map((key) => [key, found.has(key) ? { v: found.get(key) as V } : { miss: true }] as const));
+        await writeCache(
+          chunk.map((key) => [key, found.has(key) ? { v: found.get(key) as V } : { miss: true }] as const),
+        );
         for (const key of chunk) batch.get(key)?.resolve(found.get(key) ?? null);
       } catch (err) {
         for (const key of chunk) batch.get(key)?.reject(err);

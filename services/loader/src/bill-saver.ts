@@ -1,4 +1,9 @@
-import type { BatchSaveOptions, BillOutcome, K3CloudClient } from '@wdt-k3/k3cloud-client';
+import {
+  type BatchSaveOptions,
+  type BillOutcome,
+  classifyBillOutcome,
+  type K3CloudClient,
+} from '@wdt-k3/k3cloud-client';
 import { isAppError, type Logger } from '@wdt-k3/runtime';
 import { inFilter } from './batched-lookup.ts';
 import { type FieldError, LOADER_ERROR_CODES, OrderError } from './errors.ts';
@@ -44,15 +49,29 @@ interface Pending {
 
 // Fields holding base-data references: K3 reports an unknown number as "required" on them.
 const BASE_DATA_FIELDS = new Set(
-  ['FCustomerID', 'FMaterialID', 'FStockID', 'FSaleOrgId', 'FStockOrgId', 'FSalesManID', 'FStockStatusID', 'FOwnerID', 'FBillTypeID', 'FUnitID', 'FKeeperID'].map(
-    (field) => field.toLowerCase(),
-  ),
+  [
+    'FCustomerID',
+    'FMaterialID',
+    'FStockID',
+    'FSaleOrgId',
+    'FStockOrgId',
+    'FSalesManID',
+    'FStockStatusID',
+    'FOwnerID',
+    'FBillTypeID',
+    'FUnitID',
+    'FKeeperID',
+  ].map((field) => field.toLowerCase()),
 );
 
 function classifyRejection(outcome: Extract<BillOutcome, { status: 'failed' }>): OrderError {
-  const fieldErrors: FieldError[] = outcome.errors.map((error) => ({ field: error.field, message: error.message }));
+  const fieldErrors: FieldError[] = outcome.errors.map((error) => ({
+    field: error.field,
+    message: error.message,
+  }));
   const onlyBaseData =
-    fieldErrors.length > 0 && fieldErrors.every((error) => error.field !== null && BASE_DATA_FIELDS.has(error.field.toLowerCase()));
+    fieldErrors.length > 0 &&
+    fieldErrors.every((error) => error.field !== null && BASE_DATA_FIELDS.has(error.field.toLowerCase()));
   const code = onlyBaseData ? LOADER_ERROR_CODES.baseDataMissing : LOADER_ERROR_CODES.billRejected;
   const summary = fieldErrors.map((error) => error.message).join('; ') || 'K3 refused the bill';
   return new OrderError(code, summary, { retryable: false, fieldErrors, msgCode: outcome.msgCode });
@@ -66,8 +85,13 @@ function classifyRejection(outcome: Extract<BillOutcome, { status: 'failed' }>):
  * is treated the same; after an ambiguous failure (timeout, dropped response) the numbers are
  * checked before anything is re-sent. Nothing is ever re-sent blindly.
  */
-export function createBillSaver(client: K3CloudClient, settings: BillSaverSettings, logger: Logger, hooks: BillSaverHooks = {}): BillSaver {
-  let waiting = new Map<string, Pending>();
+export function createBillSaver(
+  client: K3CloudClient,
+  settings: BillSaverSettings,
+  logger: Logger,
+  hooks: BillSaverHooks = {},
+): BillSaver {
+  const waiting = new Map<string, Pending>();
   let timer: NodeJS.Timeout | undefined;
   let active = 0;
   const slotWaiters: Array<() => void> = [];
@@ -87,7 +111,11 @@ export function createBillSaver(client: K3CloudClient, settings: BillSaverSettin
 
   const findExisting = async (billNos: readonly string[]): Promise<Map<string, number>> => {
     const rows = await timed('query', () =>
-      client.queryAll({ formId: SAL_OUTSTOCK, fieldKeys: ['FID', 'FBillNo'], filterString: inFilter('FBillNo', billNos) }),
+      client.queryAll({
+        formId: SAL_OUTSTOCK,
+        fieldKeys: ['FID', 'FBillNo'],
+        filterString: inFilter('FBillNo', billNos),
+      }),
     );
     return new Map(rows.map((row) => [String(row[1]), Number(row[0])]));
   };
@@ -112,13 +140,20 @@ export function createBillSaver(client: K3CloudClient, settings: BillSaverSettin
    * before execution could have saved some bills: a timeout, a dropped response, a 5xx after
    * commit), the numbers are checked and the saved ones complete; the rest fail retryably.
    */
-  const recoverFromCallFailure = async (batch: Pending[], err: unknown, mayHaveSaved: boolean): Promise<void> => {
+  const recoverFromCallFailure = async (
+    batch: Pending[],
+    err: unknown,
+    mayHaveSaved: boolean,
+  ): Promise<void> => {
     let rest = batch;
     if (mayHaveSaved) {
       try {
         rest = settleExisting(batch, await findExisting(batch.map((pending) => pending.billNo)));
       } catch (checkErr) {
-        logger.warn({ err: { message: (checkErr as Error).message } }, 'could not check bills after an ambiguous failure');
+        logger.warn(
+          { err: { message: (checkErr as Error).message } },
+          'could not check bills after an ambiguous failure',
+        );
       }
     }
     // Whole-call failures are about K3, not the order: the job retries (and checks first).
@@ -129,29 +164,41 @@ export function createBillSaver(client: K3CloudClient, settings: BillSaverSettin
   };
 
   const applyOutcomes = async (batch: Pending[], outcomes: readonly BillOutcome[]): Promise<void> => {
-    const duplicates: Pending[] = [];
+    // Bills to look up by number: refused as duplicates, or left without any verdict.
+    const toCheck: Pending[] = [];
     batch.forEach((pending, index) => {
       const outcome = outcomes.find((candidate) => candidate.index === index);
-      if (outcome === undefined) {
-        settle(pending, { error: new OrderError('K3_BAD_RESPONSE', 'K3 answered without a result for this bill', { retryable: true }) });
-      } else if (outcome.status === 'saved') settle(pending, { status: 'saved', id: outcome.id, number: outcome.number });
-      else if (outcome.status === 'duplicate') duplicates.push(pending);
-      else settle(pending, { error: classifyRejection(outcome) });
+      const disposition = outcome === undefined ? 'unknown' : classifyBillOutcome(outcome);
+      if (outcome?.status === 'saved')
+        settle(pending, { status: 'saved', id: outcome.id, number: outcome.number });
+      else if (disposition === 'already-saved' || disposition === 'unknown') toCheck.push(pending);
+      else if (outcome?.status === 'failed' && disposition === 'transient') {
+        const message = outcome.errors.map((error) => error.message).join('; ');
+        settle(pending, {
+          error: new OrderError(LOADER_ERROR_CODES.billTransient, message, {
+            retryable: true,
+            msgCode: outcome.msgCode,
+          }),
+        });
+      } else if (outcome?.status === 'failed') settle(pending, { error: classifyRejection(outcome) });
     });
-    if (duplicates.length === 0) return;
-    // "Number already used": another attempt or replica saved it first. Look up its id.
+    if (toCheck.length === 0) return;
     try {
-      const existing = await findExisting(duplicates.map((pending) => pending.billNo));
-      const unresolved = settleExisting(duplicates, existing);
+      const unresolved = settleExisting(
+        toCheck,
+        await findExisting(toCheck.map((pending) => pending.billNo)),
+      );
       for (const pending of unresolved) {
         settle(pending, {
-          error: new OrderError(LOADER_ERROR_CODES.duplicateUnresolved, `K3 says ${pending.billNo} is used, but no bill has that number`, {
-            retryable: true,
-          }),
+          error: new OrderError(
+            LOADER_ERROR_CODES.duplicateUnresolved,
+            `K3 gave no usable result for ${pending.billNo} and no bill has that number`,
+            { retryable: true },
+          ),
         });
       }
     } catch (err) {
-      await recoverFromCallFailure(duplicates, err, false);
+      await recoverFromCallFailure(toCheck, err, false);
     }
   };
 
@@ -220,12 +267,20 @@ export function createBillSaver(client: K3CloudClient, settings: BillSaverSettin
       }),
     flushNow: flush,
     idle: () =>
-      active === 0 && waiting.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve)),
+      active === 0 && waiting.size === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => idleWaiters.push(resolve)),
   };
 }
 
 /** Answers that mean K3 did not execute the call at all: nothing can have been saved. */
-const NOT_EXECUTED = new Set(['K3_SESSION_LOST', 'K3_CALL_LIMIT', 'K3_AUTH_FAILED', 'K3_GATEWAY_ERROR']);
+const NOT_EXECUTED = new Set([
+  'K3_SESSION_LOST',
+  'K3_CALL_LIMIT',
+  'K3_AUTH_FAILED',
+  'K3_GATEWAY_ERROR',
+  'K3_REJECTED',
+]);
 
 function refusedBeforeExecution(err: unknown): boolean {
   return isAppError(err) && NOT_EXECUTED.has(err.code) && (err as { ambiguous?: boolean }).ambiguous !== true;

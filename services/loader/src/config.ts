@@ -1,4 +1,12 @@
-import { envBoolean, envInt, LOG_LEVELS, parseConfig, type RedisSettings, redisEnvSchema, toRedisSettings } from '@wdt-k3/runtime';
+import {
+  envBoolean,
+  envInt,
+  LOG_LEVELS,
+  parseConfig,
+  type RedisSettings,
+  redisEnvSchema,
+  toRedisSettings,
+} from '@wdt-k3/runtime';
 import { z } from 'zod';
 
 const positive = envInt.pipe(z.number().min(1));
@@ -36,8 +44,23 @@ const envSchema = redisEnvSchema.extend({
 });
 
 export type K3AuthConfig =
-  | { kind: 'signature'; acctId: string; username: string; appId: string; appSecret: string; lcid: number; orgNum: number }
-  | { kind: 'appSecret' | 'sign'; acctId: string; username: string; appId: string; appSecret: string; lcid: number }
+  | {
+      kind: 'signature';
+      acctId: string;
+      username: string;
+      appId: string;
+      appSecret: string;
+      lcid: number;
+      orgNum: number;
+    }
+  | {
+      kind: 'appSecret' | 'sign';
+      acctId: string;
+      username: string;
+      appId: string;
+      appSecret: string;
+      lcid: number;
+    }
   | { kind: 'password'; acctId: string; username: string; password: string; lcid: number };
 
 export interface LoaderConfig {
@@ -78,12 +101,19 @@ function toAuth(e: z.output<typeof envSchema>, ctx: z.RefinementCtx): K3AuthConf
   }
   if (e.K3_APP_ID === undefined || e.K3_APP_SECRET === undefined) {
     for (const key of ['K3_APP_ID', 'K3_APP_SECRET'] as const) {
-      if (e[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `required when K3_AUTH_KIND=${e.K3_AUTH_KIND}` });
+      if (e[key] === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `required when K3_AUTH_KIND=${e.K3_AUTH_KIND}`,
+        });
     }
     return undefined;
   }
   const app = { ...base, appId: e.K3_APP_ID, appSecret: e.K3_APP_SECRET };
-  return e.K3_AUTH_KIND === 'signature' ? { kind: 'signature', ...app, orgNum: e.K3_ORG_NUM } : { kind: e.K3_AUTH_KIND, ...app };
+  return e.K3_AUTH_KIND === 'signature'
+    ? { kind: 'signature', ...app, orgNum: e.K3_ORG_NUM }
+    : { kind: e.K3_AUTH_KIND, ...app };
 }
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): LoaderConfig {

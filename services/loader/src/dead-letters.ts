@@ -1,4 +1,10 @@
-import { type DeadLetterData, enqueue, type OrderSource, orderSourceSchema, type PipelineQueues } from '@wdt-k3/jobs';
+import {
+  type DeadLetterData,
+  enqueue,
+  type OrderSource,
+  orderSourceSchema,
+  type PipelineQueues,
+} from '@wdt-k3/jobs';
 import type { Logger } from '@wdt-k3/runtime';
 import type { Job } from 'bullmq';
 import { z } from 'zod';
@@ -41,10 +47,16 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 /** "CODE: message" (how the processor words every failure) → its parts. */
 function fromFailedReason(reason: string | undefined): { code: string; message: string } {
   const match = /^([A-Z][A-Z0-9_]+): ([\s\S]*)$/.exec(reason ?? '');
-  return match?.[1] !== undefined ? { code: match[1], message: match[2] ?? '' } : { code: 'UNKNOWN', message: reason ?? 'failed' };
+  return match?.[1] !== undefined
+    ? { code: match[1], message: match[2] ?? '' }
+    : { code: 'UNKNOWN', message: reason ?? 'failed' };
 }
 
-export async function buildDeadLetter(queues: PipelineQueues, job: Job, now: number): Promise<DeadLetterData> {
+export async function buildDeadLetter(
+  queues: PipelineQueues,
+  job: Job,
+  now: number,
+): Promise<DeadLetterData> {
   const { logs } = await queues.orders.getJobLogs(job.id ?? '', 0, -1);
   const history = parseAttemptLogs(logs);
   const last = history.at(-1);
@@ -70,7 +82,12 @@ export async function buildDeadLetter(queues: PipelineQueues, job: Job, now: num
     attemptsMade: job.attemptsMade,
     firstEnqueuedAt: job.timestamp,
     failedAt: job.finishedOn ?? now,
-    history: history.map((entry) => ({ at: entry.at, attempt: entry.attempt, code: entry.code, message: entry.message })),
+    history: history.map((entry) => ({
+      at: entry.at,
+      attempt: entry.attempt,
+      code: entry.code,
+      message: entry.message,
+    })),
   };
 }
 
@@ -91,7 +108,11 @@ export async function deadLetterJob(queues: PipelineQueues, job: Job, now: numbe
 }
 
 /** Start-up (and periodic) sweep: every job left failed in `orders` gets its dead letter. */
-export async function reconcileDeadLetters(queues: PipelineQueues, logger: Logger, now: () => number): Promise<number> {
+export async function reconcileDeadLetters(
+  queues: PipelineQueues,
+  logger: Logger,
+  now: () => number,
+): Promise<number> {
   let moved = 0;
   for (;;) {
     const failed = await queues.orders.getFailed(0, 99);

@@ -11,8 +11,10 @@ export const LOADER_ERROR_CODES = {
   baseDataMissing: 'K3_BASEDATA_MISSING',
   /** K3 refused the bill for another validation reason (see the field errors). */
   billRejected: 'K3_BILL_REJECTED',
-  /** K3 answered "number already used" but the bill could not be found by its number afterwards. */
-  duplicateUnresolved: 'K3_DUPLICATE_UNRESOLVED',
+  /** K3 answered "number already used", or nothing at all, for a bill that cannot be found by its number afterwards. Retried. */
+  duplicateUnresolved: 'K3_BILL_UNRESOLVED',
+  /** K3 refused one bill for a passing reason (call limit, session) inside a batch that otherwise ran. Retried. */
+  billTransient: 'K3_BILL_TRANSIENT',
 } as const;
 
 export interface FieldError {

@@ -38,7 +38,10 @@ export interface Loader {
 function toOrderError(err: unknown): OrderError {
   if (err instanceof OrderError) return err;
   if (isAppError(err)) return new OrderError(err.code, err.message, { retryable: err.retryable, cause: err });
-  return new OrderError('LOADER_UNEXPECTED', err instanceof Error ? err.message : String(err), { retryable: true, cause: err });
+  return new OrderError('LOADER_UNEXPECTED', err instanceof Error ? err.message : String(err), {
+    retryable: true,
+    cause: err,
+  });
 }
 
 export async function startLoader(deps: LoaderDeps): Promise<Loader> {
@@ -59,18 +62,29 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
     logger.child({ component: 'bill-saver' }),
     {
       onBatch: (size) => metrics.batchSize.observe(size),
-      onK3Call: (operation, seconds, ok) => metrics.k3Seconds.observe({ operation, outcome: ok ? 'ok' : 'error' }, seconds),
+      onK3Call: (operation, seconds, ok) =>
+        metrics.k3Seconds.observe({ operation, outcome: ok ? 'ok' : 'error' }, seconds),
     },
   );
   const lookups = createLookups(
     deps.client,
     deps.producer,
     `${prefix}:loader:cache`,
-    { cacheTtlMs: settings.lookupCacheTtlMs, missTtlMs: settings.lookupMissTtlMs, batchWaitMs: settings.lookupBatchWaitMs },
+    {
+      cacheTtlMs: settings.lookupCacheTtlMs,
+      missTtlMs: settings.lookupMissTtlMs,
+      batchWaitMs: settings.lookupBatchWaitMs,
+    },
     logger.child({ component: 'lookups' }),
     (lookup, hit) => metrics.lookupCache.inc({ lookup, result: hit ? 'hit' : 'miss' }),
   );
-  const pipeline = { profile: deps.profile, linkMode: settings.linkMode, lookups, saver, onUnlinked: () => metrics.unlinked.inc() };
+  const pipeline = {
+    profile: deps.profile,
+    linkMode: settings.linkMode,
+    lookups,
+    saver,
+    onUnlinked: () => metrics.unlinked.inc(),
+  };
   let lastStartedAt: number | null = null;
   // Whether the dead-letter queue holds anything, re-read at most every 5 s: checking it on
   // every job would double the Redis calls of a busy loader for a rare event.
@@ -138,8 +152,13 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
       if (!(await job.isFailed())) return;
       const record = await deadLetterJob(queues, job, now());
       metrics.deadLetters.inc({ code: record.error.code });
-      logger.warn({ jobId: job.id, code: record.error.code, attempts: job.attemptsMade }, 'order dead-lettered');
-    })().catch((err: unknown) => logger.error({ err, jobId: job.id }, 'dead-letter copy failed; the next sweep retries'));
+      logger.warn(
+        { jobId: job.id, code: record.error.code, attempts: job.attemptsMade },
+        'order dead-lettered',
+      );
+    })().catch((err: unknown) =>
+      logger.error({ err, jobId: job.id }, 'dead-letter copy failed; the next sweep retries'),
+    );
   });
 
   const reconcile = () => reconcileDeadLetters(queues, logger.child({ component: 'reconcile' }), now);
@@ -164,13 +183,19 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
       ]);
       clearTimeout(timer);
       if (timedOut) {
-        logger.warn({ timeoutMs: settings.shutdownTimeoutMs }, 'jobs still running at the shutdown bound; they will be taken over');
+        logger.warn(
+          { timeoutMs: settings.shutdownTimeoutMs },
+          'jobs still running at the shutdown bound; they will be taken over',
+        );
         await worker.close(true);
       }
     })();
     return stopped;
   };
-  logger.info({ concurrency: settings.concurrency, batchSize: settings.batchSize, linkMode: settings.linkMode }, 'loader started');
+  logger.info(
+    { concurrency: settings.concurrency, batchSize: settings.batchSize, linkMode: settings.linkMode },
+    'loader started',
+  );
   return {
     worker,
     queues,

@@ -16,11 +16,21 @@ import { startLoader } from './loader.ts';
 const config = loadConfig(process.env);
 const logger = createLogger({ level: config.logLevel, service: 'loader' });
 // An invalid profile stops the start with every problem listed (ConfigError).
-const profile = config.mappingProfilePath === undefined ? DEFAULT_MAPPING_PROFILE : await loadMappingProfile(config.mappingProfilePath);
+const profile =
+  config.mappingProfilePath === undefined
+    ? DEFAULT_MAPPING_PROFILE
+    : await loadMappingProfile(config.mappingProfilePath);
 const producer = createRedis(config.redis, 'producer', 'loader-producer', logger);
 const workerConnection = createRedis(config.redis, 'worker', 'loader-worker', logger);
 await waitForRedis(producer, 60_000);
-logger.info({ redis: redactUrl(config.redis.url), prefix: config.redis.queuePrefix, profile: config.mappingProfilePath ?? 'default' }, 'redis ready');
+logger.info(
+  {
+    redis: redactUrl(config.redis.url),
+    prefix: config.redis.queuePrefix,
+    profile: config.mappingProfilePath ?? 'default',
+  },
+  'redis ready',
+);
 
 const client = createK3CloudClient({
   baseUrl: config.k3.baseUrl,
@@ -58,6 +68,10 @@ const shutdown = createShutdown(logger, [
   { name: 'close queues', timeoutMs: 5_000, run: () => loader.close() },
   { name: 'close k3 client', timeoutMs: 1_000, run: () => client.close() },
   { name: 'close ops server', timeoutMs: 2_000, run: () => ops.close() },
-  { name: 'close redis', timeoutMs: 2_000, run: () => Promise.all([producer.quit(), workerConnection.quit()]) },
+  {
+    name: 'close redis',
+    timeoutMs: 2_000,
+    run: () => Promise.all([producer.quit(), workerConnection.quit()]),
+  },
 ]);
 installProcessHandlers(shutdown, logger);

@@ -3,7 +3,11 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 export function createLoaderMetrics(registry: Registry) {
   const registers = [registry];
   return {
-    billsSaved: new Counter({ name: 'loader_bills_saved_total', help: 'SAL_OUTSTOCK bills written by this loader', registers }),
+    billsSaved: new Counter({
+      name: 'loader_bills_saved_total',
+      help: 'SAL_OUTSTOCK bills written by this loader',
+      registers,
+    }),
     billsAlreadySaved: new Counter({
       name: 'loader_bills_already_saved_total',
       help: 'Orders whose bill was already in K3 (found by FBillNo or refused as a duplicate number)',
@@ -21,7 +25,11 @@ export function createLoaderMetrics(registry: Registry) {
       labelNames: ['code'],
       registers,
     }),
-    unlinked: new Counter({ name: 'loader_orders_unlinked_total', help: 'Bills saved without a sales-order link (linkMode=optional)', registers }),
+    unlinked: new Counter({
+      name: 'loader_orders_unlinked_total',
+      help: 'Bills saved without a sales-order link (linkMode=optional)',
+      registers,
+    }),
     batchSize: new Histogram({
       name: 'loader_batch_size',
       help: 'Bills per BatchSave batch (before the existing-number check)',

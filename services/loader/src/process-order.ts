@@ -25,10 +25,14 @@ export interface OrderResult extends SaveOutcome {
 
 function mappingError(issues: readonly MappingIssue[]): OrderError {
   const first = issues[0];
-  return new OrderError(first?.code ?? 'MAP_INVALID', issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '), {
-    retryable: false,
-    fieldErrors: issues.map((issue) => ({ field: issue.path, message: `${issue.code}: ${issue.message}` })),
-  });
+  return new OrderError(
+    first?.code ?? 'MAP_INVALID',
+    issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '),
+    {
+      retryable: false,
+      fieldErrors: issues.map((issue) => ({ field: issue.path, message: `${issue.code}: ${issue.message}` })),
+    },
+  );
 }
 
 /**
@@ -43,7 +47,9 @@ export async function processOrder(pipeline: OrderPipeline, data: OrderLoadData)
   const keys = resolveLookupKeys(order, pipeline.profile);
   const [salesmanNumber, salesOrder] = await Promise.all([
     keys.customerNumber === null ? null : pipeline.lookups.salesman(keys.customerNumber),
-    pipeline.linkMode === 'off' || keys.salesOrderNo === null ? null : pipeline.lookups.salesOrder(keys.salesOrderNo),
+    pipeline.linkMode === 'off' || keys.salesOrderNo === null
+      ? null
+      : pipeline.lookups.salesOrder(keys.salesOrderNo),
   ]);
   if (pipeline.linkMode === 'required' && keys.salesOrderNo !== null && salesOrder === null) {
     // The sales order may not have reached K3 yet (its own sync runs elsewhere): retry with
@@ -51,10 +57,20 @@ export async function processOrder(pipeline: OrderPipeline, data: OrderLoadData)
     throw new OrderError(
       LOADER_ERROR_CODES.sourceOrderNotFound,
       `sales order ${keys.salesOrderNo} (src_trade_no) is not in K3; the stock-out cannot be linked`,
-      { retryable: true, fieldErrors: [{ field: 'src_trade_no', message: `no SAL_SaleOrder with FBillNo ${keys.salesOrderNo}` }] },
+      {
+        retryable: true,
+        fieldErrors: [
+          { field: 'src_trade_no', message: `no SAL_SaleOrder with FBillNo ${keys.salesOrderNo}` },
+        ],
+      },
     );
   }
-  const mapped = mapStockoutToSalOutstock(order, pipeline.profile, { salesmanNumber, salesOrder }, { linkMode: pipeline.linkMode });
+  const mapped = mapStockoutToSalOutstock(
+    order,
+    pipeline.profile,
+    { salesmanNumber, salesOrder },
+    { linkMode: pipeline.linkMode },
+  );
   if (!mapped.ok) throw mappingError(mapped.issues);
   if (mapped.unlinked) pipeline.onUnlinked?.();
   const billNo = String((mapped.value as { FBillNo?: unknown }).FBillNo ?? '');

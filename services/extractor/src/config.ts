@@ -1,4 +1,12 @@
-import { envBoolean, envInt, envList, LOG_LEVELS, parseConfig, type RedisSettings, redisEnvSchema, toRedisSettings } from '@wdt-k3/runtime';
+import {
+  envBoolean,
+  envInt,
+  LOG_LEVELS,
+  parseConfig,
+  type RedisSettings,
+  redisEnvSchema,
+  toRedisSettings,
+} from '@wdt-k3/runtime';
 import { z } from 'zod';
 
 const MINUTE_MS = 60_000;
@@ -7,9 +15,17 @@ const THIRTY_DAYS_MS = 30 * 24 * 60 * MINUTE_MS;
 /** `2026-11-01 00:00:00` (Beijing time, WDT's format) or an ISO-8601 instant → epoch ms. */
 const instant = z.string().transform((value, ctx) => {
   const beijing = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(value.trim());
-  const ms = beijing !== null ? Date.parse(`${beijing[1]}-${beijing[2]}-${beijing[3]}T${beijing[4]}:${beijing[5]}:${beijing[6]}+08:00`) : Date.parse(value);
+  const ms =
+    beijing !== null
+      ? Date.parse(
+          `${beijing[1]}-${beijing[2]}-${beijing[3]}T${beijing[4]}:${beijing[5]}:${beijing[6]}+08:00`,
+        )
+      : Date.parse(value);
   if (Number.isNaN(ms)) {
-    ctx.addIssue({ code: 'custom', message: `expected "yyyy-MM-dd HH:mm:ss" (Beijing time) or ISO-8601, got "${value}"` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected "yyyy-MM-dd HH:mm:ss" (Beijing time) or ISO-8601, got "${value}"`,
+    });
     return z.NEVER;
   }
   return ms;
@@ -25,6 +41,7 @@ const envSchema = redisEnvSchema.extend({
   WDT_SIGN_METHOD: z.enum(['md5', 'hmac', 'hmac-sha256']).default('md5'),
   WDT_REQUEST_TIMEOUT_MS: envInt.default(30_000),
   WDT_RATE_LIMIT_PER_MINUTE: envInt.pipe(z.number().min(1)).default(60),
+  WDT_RATE_LIMIT_WINDOW_MS: envInt.pipe(z.number().min(1_000)).default(MINUTE_MS),
   EXTRACT_POLL_INTERVAL_MS: envInt.pipe(z.number().min(1_000)).default(MINUTE_MS),
   EXTRACT_LAG_MS: envInt.default(2 * MINUTE_MS),
   EXTRACT_OVERLAP_MS: envInt.default(5 * MINUTE_MS),
@@ -32,7 +49,15 @@ const envSchema = redisEnvSchema.extend({
   EXTRACT_MAX_WINDOWS_PER_RUN: envInt.pipe(z.number().min(1)).default(24),
   EXTRACT_PAGE_SIZE: envInt.pipe(z.number().min(1).max(100)).default(100),
   EXTRACT_PAGE_CONCURRENCY: envInt.pipe(z.number().min(1)).default(2),
-  EXTRACT_STATUS: envList.pipe(z.array(z.string().regex(/^\d+$/, 'status codes are numbers')).min(1)).default(['95']),
+  EXTRACT_PAGE_ATTEMPTS: envInt.pipe(z.number().min(1)).default(6),
+  EXTRACT_PAGE_BACKOFF_MS: envInt.pipe(z.number().min(1)).default(5_000),
+  // Checked as one string before it is split: a list piped into a second schema was left out of
+  // the problem list when required keys were missing too (zod 4.6), and every problem must show.
+  EXTRACT_STATUS: z
+    .string()
+    .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'comma-separated status codes, e.g. 95 or 95,105,110,113')
+    .default('95')
+    .transform((value) => value.split(',').map((item) => Number(item.trim()))),
   EXTRACT_SHOP_NO: z.string().min(1).optional(),
   EXTRACT_WAREHOUSE_NO: z.string().min(1).optional(),
   EXTRACT_BY_MODIFIED: envBoolean.default(false),
@@ -56,7 +81,9 @@ export interface ExtractorConfig {
     readonly sid: string;
     readonly signMethod: 'md5' | 'hmac' | 'hmac-sha256';
     readonly requestTimeoutMs: number;
+    /** Calls allowed per `rateLimitWindowMs` (WDT: 60 a minute). */
     readonly rateLimitPerMinute: number;
+    readonly rateLimitWindowMs: number;
   };
   readonly extract: {
     readonly pollIntervalMs: number;
@@ -66,6 +93,9 @@ export interface ExtractorConfig {
     readonly maxWindowsPerRun: number;
     readonly pageSize: number;
     readonly pageConcurrency: number;
+    /** Attempts and first backoff of a page job: together, how long a WDT outage is ridden out. */
+    readonly pageAttempts: number;
+    readonly pageBackoffMs: number;
     readonly status: readonly number[];
     readonly shopNo: string | undefined;
     readonly warehouseNo: string | undefined;
@@ -88,7 +118,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): E
         ctx.addIssue({
           code: 'custom',
           path: ['EXTRACT_OVERLAP_MS'],
-          message: 'must be shorter than one run (EXTRACT_MAX_WINDOW_MS × EXTRACT_MAX_WINDOWS_PER_RUN), or runs never advance',
+          message:
+            'must be shorter than one run (EXTRACT_MAX_WINDOW_MS × EXTRACT_MAX_WINDOWS_PER_RUN), or runs never advance',
         });
       }
     }),
@@ -107,6 +138,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): E
       signMethod: e.WDT_SIGN_METHOD,
       requestTimeoutMs: e.WDT_REQUEST_TIMEOUT_MS,
       rateLimitPerMinute: e.WDT_RATE_LIMIT_PER_MINUTE,
+      rateLimitWindowMs: e.WDT_RATE_LIMIT_WINDOW_MS,
     },
     extract: {
       pollIntervalMs: e.EXTRACT_POLL_INTERVAL_MS,
@@ -116,7 +148,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): E
       maxWindowsPerRun: e.EXTRACT_MAX_WINDOWS_PER_RUN,
       pageSize: e.EXTRACT_PAGE_SIZE,
       pageConcurrency: e.EXTRACT_PAGE_CONCURRENCY,
-      status: e.EXTRACT_STATUS.map(Number),
+      pageAttempts: e.EXTRACT_PAGE_ATTEMPTS,
+      pageBackoffMs: e.EXTRACT_PAGE_BACKOFF_MS,
+      status: e.EXTRACT_STATUS,
       shopNo: e.EXTRACT_SHOP_NO,
       warehouseNo: e.EXTRACT_WAREHOUSE_NO,
       byModified: e.EXTRACT_BY_MODIFIED,

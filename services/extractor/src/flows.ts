@@ -1,4 +1,12 @@
-import { type ExtractFilter, type ExtractWindow, JOBS, type PageFetchData, parseJobData, QUEUES, type RunKind } from '@wdt-k3/jobs';
+import {
+  type ExtractFilter,
+  type ExtractWindow,
+  JOBS,
+  type PageFetchData,
+  parseJobData,
+  QUEUES,
+  type RunKind,
+} from '@wdt-k3/jobs';
 import type { FlowJob, FlowProducer } from 'bullmq';
 import { commitJobId, pageJobId } from './planner.ts';
 
@@ -11,11 +19,25 @@ import { commitJobId, pageJobId } from './planner.ts';
  * no-op for what exists. A page that fails for good fails the parent (`failParentOnFailure`):
  * the watermark stays, and the next tick plans the run again.
  */
+/** How hard a page job retries; the catalog's policy with these two numbers from config. */
+export interface PagePolicy {
+  readonly attempts: number;
+  readonly backoffMs: number;
+}
+
+export function pageJobOptions(policy: PagePolicy) {
+  return {
+    attempts: policy.attempts,
+    backoff: { type: 'exponential' as const, delay: policy.backoffMs, jitter: 0.5 },
+  };
+}
+
 export interface RunSpec {
   readonly runId: string;
   readonly kind: RunKind;
   readonly filter: ExtractFilter;
   readonly pageSize: number;
+  readonly pagePolicy: PagePolicy;
   readonly dryRun: boolean;
   /** Incremental runs: the watermark the commit stores. */
   readonly watermarkTo: number | null;
@@ -28,20 +50,39 @@ function pageJob(spec: RunSpec, data: PageFetchData, part: string | number): Flo
     name: JOBS.pageFetch.name,
     queueName: QUEUES.pages,
     data: parseJobData('pageFetch', data),
-    opts: { ...JOBS.pageFetch.options, jobId: pageJobId(spec.runId, part, data.pageNo), failParentOnFailure: true },
+    opts: {
+      ...JOBS.pageFetch.options,
+      ...pageJobOptions(spec.pagePolicy),
+      jobId: pageJobId(spec.runId, part, data.pageNo),
+      failParentOnFailure: true,
+    },
   };
 }
 
 export function buildRunFlow(spec: RunSpec): FlowJob {
-  const common = { runId: spec.runId, kind: spec.kind, filter: spec.filter, pageSize: spec.pageSize, dryRun: spec.dryRun, pageNo: 0 };
+  const common = {
+    runId: spec.runId,
+    kind: spec.kind,
+    filter: spec.filter,
+    pageSize: spec.pageSize,
+    dryRun: spec.dryRun,
+    pageNo: 0,
+  };
   const children = [
     ...spec.windows.map((window) => pageJob(spec, { ...common, window, numberFilter: null }, window.fromMs)),
-    ...spec.numberFilters.map((numberFilter, index) => pageJob(spec, { ...common, window: null, numberFilter }, `n${index}`)),
+    ...spec.numberFilters.map((numberFilter, index) =>
+      pageJob(spec, { ...common, window: null, numberFilter }, `n${index}`),
+    ),
   ];
   return {
     name: JOBS.syncCommit.name,
     queueName: QUEUES.sync,
-    data: parseJobData('syncCommit', { runId: spec.runId, kind: spec.kind, watermarkTo: spec.watermarkTo, dryRun: spec.dryRun }),
+    data: parseJobData('syncCommit', {
+      runId: spec.runId,
+      kind: spec.kind,
+      watermarkTo: spec.watermarkTo,
+      dryRun: spec.dryRun,
+    }),
     opts: { ...JOBS.syncCommit.options, jobId: commitJobId(spec.runId) },
     children,
   };

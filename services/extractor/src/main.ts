@@ -52,7 +52,10 @@ const ops = await startOpsServer({
       const ageMs = last === null ? null : Date.now() - last;
       return ageMs !== null && ageMs < 3 * config.extract.pollIntervalMs + 30_000
         ? { ok: true }
-        : { ok: false, detail: ageMs === null ? 'no tick yet' : `last tick ${Math.round(ageMs / 1000)} s ago` };
+        : {
+            ok: false,
+            detail: ageMs === null ? 'no tick yet' : `last tick ${Math.round(ageMs / 1000)} s ago`,
+          };
     },
   },
 });
@@ -63,6 +66,10 @@ const shutdown = createShutdown(logger, [
   { name: 'close queues', timeoutMs: 5_000, run: () => extractor.close() },
   { name: 'close wdt client', timeoutMs: 1_000, run: () => wdt.close() },
   { name: 'close ops server', timeoutMs: 2_000, run: () => ops.close() },
-  { name: 'close redis', timeoutMs: 2_000, run: () => Promise.all([producer.quit(), workerConnection.quit()]) },
+  {
+    name: 'close redis',
+    timeoutMs: 2_000,
+    run: () => Promise.all([producer.quit(), workerConnection.quit()]),
+  },
 ]);
 installProcessHandlers(shutdown, logger);

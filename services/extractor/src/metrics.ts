@@ -20,8 +20,18 @@ export function createExtractorMetrics(
 ): ExtractorMetrics {
   const registers = [registry];
   return {
-    pagesFetched: new Counter({ name: 'extractor_pages_fetched_total', help: 'WDT pages fetched', labelNames: ['kind'], registers }),
-    ordersSeen: new Counter({ name: 'extractor_orders_seen_total', help: 'Orders read from WDT', labelNames: ['kind'], registers }),
+    pagesFetched: new Counter({
+      name: 'extractor_pages_fetched_total',
+      help: 'WDT pages fetched',
+      labelNames: ['kind'],
+      registers,
+    }),
+    ordersSeen: new Counter({
+      name: 'extractor_orders_seen_total',
+      help: 'Orders read from WDT',
+      labelNames: ['kind'],
+      registers,
+    }),
     ordersEnqueued: new Counter({
       name: 'extractor_orders_enqueued_total',
       help: 'Order jobs added to the orders queue',
@@ -41,7 +51,12 @@ export function createExtractorMetrics(
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
       registers,
     }),
-    wdtErrors: new Counter({ name: 'extractor_wdt_errors_total', help: 'WDT errors by code', labelNames: ['code'], registers }),
+    wdtErrors: new Counter({
+      name: 'extractor_wdt_errors_total',
+      help: 'WDT errors by code',
+      labelNames: ['code'],
+      registers,
+    }),
     rateLimited: new Counter({
       name: 'extractor_wdt_rate_limited_total',
       help: 'WDT rate-limit answers that paused the page queue',

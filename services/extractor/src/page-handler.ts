@@ -1,7 +1,8 @@
 import { enqueueBulk, type OrderLoadData, orderJobId, type PageFetchData } from '@wdt-k3/jobs';
 import { isAppError, type Logger, type RedisConnection } from '@wdt-k3/runtime';
-import { planPages, type StockoutPage, type StockoutPageQuery } from '@wdt-k3/wdt-client';
+import { planPages, rateLimitOf, type StockoutPage, type StockoutPageQuery } from '@wdt-k3/wdt-client';
 import { type Job, type Queue, RateLimitError, UnrecoverableError } from 'bullmq';
+import { type PagePolicy, pageJobOptions } from './flows.ts';
 import type { ExtractorMetrics } from './metrics.ts';
 import { pageJobId, siblingPageJobId } from './planner.ts';
 
@@ -18,6 +19,7 @@ export interface PageHandlerDeps {
   readonly now: () => number;
   /** Wait after a WDT rate-limit answer; default: what the answer implies. */
   readonly rateLimitBackoffMs: number | undefined;
+  readonly pagePolicy: PagePolicy;
 }
 
 export interface PageResult {
@@ -45,7 +47,9 @@ export function toStockoutQuery(data: PageFetchData): StockoutPageQuery {
 
 /** A non-object list element still travels (and is dead-lettered by the loader with a reason). */
 const asOrder = (item: unknown): Record<string, unknown> =>
-  item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : { _malformed: item };
+  item !== null && typeof item === 'object' && !Array.isArray(item)
+    ? (item as Record<string, unknown>)
+    : { _malformed: item };
 
 export function createPageHandler(deps: PageHandlerDeps) {
   const fetch = async (data: PageFetchData, signal: AbortSignal | undefined): Promise<StockoutPage> => {
@@ -58,11 +62,15 @@ export function createPageHandler(deps: PageHandlerDeps) {
       deps.metrics.wdtRequestSeconds.observe({ outcome: 'error' }, (performance.now() - started) / 1000);
       const code = isAppError(err) ? err.code : 'UNKNOWN';
       deps.metrics.wdtErrors.inc({ code });
-      if (isAppError(err) && err.code === 'WDT_RATE_LIMITED') {
+      const rateLimit = rateLimitOf(err);
+      if (rateLimit !== undefined) {
         // Pause the whole page queue (every replica) instead of burning this job's attempts.
-        const waitMs = deps.rateLimitBackoffMs ?? (err as { retryAfterMs?: number }).retryAfterMs ?? 60_000;
+        const waitMs = deps.rateLimitBackoffMs ?? rateLimit.retryAfterMs;
         deps.metrics.rateLimited.inc();
-        deps.logger.warn({ waitMs, runId: data.runId, pageNo: data.pageNo }, 'wdt rate limit, pausing page queue');
+        deps.logger.warn(
+          { waitMs, runId: data.runId, pageNo: data.pageNo },
+          'wdt rate limit, pausing page queue',
+        );
         await deps.pagesQueue.rateLimit(waitMs);
         throw new RateLimitError();
       }
@@ -75,7 +83,8 @@ export function createPageHandler(deps: PageHandlerDeps) {
   const addFollowingPages = async (job: Job<PageFetchData>, page: StockoutPage): Promise<void> => {
     const data = job.data;
     const parent = job.parent;
-    if (parent === undefined) return;
+    if (parent?.id === undefined) return;
+    const parentRef = { id: parent.id, queue: parent.queueKey };
     const returned = page.orders.length;
     let pages: number[] = [];
     let pageSize = data.pageSize;
@@ -95,8 +104,9 @@ export function createPageHandler(deps: PageHandlerDeps) {
       pages.map((pageNo) => ({
         data: { ...data, pageNo, pageSize, ...(forward ? { forward: true } : {}) },
         options: {
+          ...pageJobOptions(deps.pagePolicy),
           jobId: siblingPageJobId(jobId, pageNo),
-          parent: { id: parent.id, queue: parent.queueKey },
+          parent: parentRef,
           failParentOnFailure: true,
         },
       })),
@@ -108,10 +118,17 @@ export function createPageHandler(deps: PageHandlerDeps) {
     const pipeline = deps.redis.pipeline();
     for (const id of ids) pipeline.exists(`${deps.prefix}:${deps.ordersQueue.name}:${id}`);
     const existing = ((await pipeline.exec()) ?? []).map(([, value]) => value === 1);
-    const source: OrderLoadData['source'] = { runId: data.runId, kind: data.kind, pageNo: data.pageNo, fetchedAt: deps.now() };
+    const source: OrderLoadData['source'] = {
+      runId: data.runId,
+      kind: data.kind,
+      pageNo: data.pageNo,
+      fetchedAt: deps.now(),
+    };
     // An order already queued (overlap, repeated backfill) is skipped; the deterministic job id
     // would make BullMQ ignore it anyway, this only lets us count it.
-    const fresh = orders.flatMap((order, index) => (existing[index] === true ? [] : [{ order, id: ids[index] as string }]));
+    const fresh = orders.flatMap((order, index) =>
+      existing[index] === true ? [] : [{ order, id: ids[index] as string }],
+    );
     await enqueueBulk(
       deps.ordersQueue,
       'orderLoad',
@@ -120,7 +137,11 @@ export function createPageHandler(deps: PageHandlerDeps) {
     return fresh.length;
   };
 
-  return async (job: Job<PageFetchData>, _token: string | undefined, signal: AbortSignal | undefined): Promise<PageResult> => {
+  return async (
+    job: Job<PageFetchData>,
+    _token: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<PageResult> => {
     const data = job.data;
     const page = await fetch(data, signal);
     deps.metrics.pagesFetched.inc({ kind: data.kind });

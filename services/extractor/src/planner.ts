@@ -1,21 +1,11 @@
 import type { ExtractWindow } from '@wdt-k3/jobs';
-
-/** WDT's limit for one query window. */
-export const MAX_WDT_SPAN_MS = 30 * 24 * 3600 * 1000;
+import { planWindows } from '@wdt-k3/wdt-client';
 
 const floorToSecond = (ms: number): number => Math.floor(ms / 1000) * 1000;
 
-/**
- * Splits [fromMs, toMs) into consecutive half-open windows of at most `maxSpanMs` (never over
- * WDT's 30 days), on whole seconds because WDT times have second precision.
- */
+/** Windows on whole seconds, because WDT times have second precision. */
 export function splitWindows(fromMs: number, toMs: number, maxSpanMs: number): ExtractWindow[] {
-  const span = Math.max(1000, Math.min(floorToSecond(maxSpanMs), MAX_WDT_SPAN_MS));
-  const windows: ExtractWindow[] = [];
-  for (let start = floorToSecond(fromMs); start < toMs; start += span) {
-    windows.push({ fromMs: start, toMs: Math.min(start + span, floorToSecond(toMs)) });
-  }
-  return windows.filter((window) => window.toMs > window.fromMs);
+  return planWindows(floorToSecond(fromMs), floorToSecond(toMs), Math.max(1000, floorToSecond(maxSpanMs)));
 }
 
 export interface RunPlanInput {
@@ -51,7 +41,8 @@ export function planIncrementalRun(input: RunPlanInput): RunPlan | null {
 }
 
 export const commitJobId = (runId: string): string => `commit-${runId}`;
-export const pageJobId = (runId: string, part: string | number, pageNo: number): string => `pg-${runId}-${part}-${pageNo}`;
+export const pageJobId = (runId: string, part: string | number, pageNo: number): string =>
+  `pg-${runId}-${part}-${pageNo}`;
 
 /** The id of another page of the same window or order filter (`pg-<run>-<part>-<page>`). */
 export const siblingPageJobId = (pageJobIdOfPage: string, pageNo: number): string =>

@@ -1,11 +1,10 @@
-import type { ExtractFilter, JobData } from '@wdt-k3/jobs';
+import type { ExtractFilter, InflightRun, JobData, SyncState } from '@wdt-k3/jobs';
 import type { Logger } from '@wdt-k3/runtime';
 import type { FlowProducer, Job, Queue } from 'bullmq';
-import { addRunFlow, type RunSpec } from './flows.ts';
+import { addRunFlow, type PagePolicy, type RunSpec } from './flows.ts';
 import type { ExtractorMetrics } from './metrics.ts';
 import type { PageResult } from './page-handler.ts';
 import { commitJobId, planIncrementalRun, splitWindows } from './planner.ts';
-import type { InflightRun, SyncState } from './sync-state.ts';
 
 export interface SyncSettings {
   readonly pollIntervalMs: number;
@@ -14,6 +13,7 @@ export interface SyncSettings {
   readonly maxWindowMs: number;
   readonly maxWindowsPerRun: number;
   readonly pageSize: number;
+  readonly pagePolicy: PagePolicy;
   readonly filter: ExtractFilter;
   readonly startFromMs: number | undefined;
   readonly dryRun: boolean;
@@ -38,6 +38,7 @@ export function createSyncHandlers(deps: SyncHandlerDeps) {
     kind: 'incremental',
     filter: settings.filter,
     pageSize: settings.pageSize,
+    pagePolicy: settings.pagePolicy,
     dryRun: settings.dryRun,
     watermarkTo: run.toMs,
     windows: run.windows,
@@ -64,8 +65,17 @@ export function createSyncHandlers(deps: SyncHandlerDeps) {
     }
     if (jobState !== 'failed') return false;
     logger.warn({ runId: run.runId, reason: commit.failedReason }, 'run failed, planning it again');
+    try {
+      await commit.remove({ removeChildren: true });
+    } catch (err) {
+      // A child still holds its lock (a retry in flight); the next tick removes the run.
+      logger.debug(
+        { runId: run.runId, err: { message: (err as Error).message } },
+        'failed run not removable yet',
+      );
+      return false;
+    }
     deps.metrics.runs.inc({ kind: 'incremental', outcome: 'failed' });
-    await commit.remove({ removeChildren: true });
     await state.clearInflight(run.runId);
     return true;
   };
@@ -74,7 +84,8 @@ export function createSyncHandlers(deps: SyncHandlerDeps) {
     const now = deps.now();
     await state.recordTick(now);
     const inflight = await state.getInflight();
-    if (inflight !== null && !(await settleInflight(inflight))) return { planned: null, reason: `run ${inflight.runId} in progress` };
+    if (inflight !== null && !(await settleInflight(inflight)))
+      return { planned: null, reason: `run ${inflight.runId} in progress` };
     // Persisting the first watermark means a first run that keeps failing does not slide forward.
     const watermark = await state.initWatermark(settings.startFromMs ?? now - DAY_MS);
     const plan = planIncrementalRun({
@@ -91,11 +102,16 @@ export function createSyncHandlers(deps: SyncHandlerDeps) {
     // resumes; two replicas cannot both claim.
     if (!(await state.claimInflight(run))) return { planned: null, reason: 'another replica planned a run' };
     await addRunFlow(deps.flows, incrementalSpec(run));
-    logger.info({ runId: run.runId, fromMs: run.fromMs, toMs: run.toMs, windows: run.windows.length }, 'run planned');
+    logger.info(
+      { runId: run.runId, fromMs: run.fromMs, toMs: run.toMs, windows: run.windows.length },
+      'run planned',
+    );
     return { planned: run.runId };
   };
 
-  const commit = async (job: Job<JobData<'syncCommit'>>): Promise<PageResult & { pages: number; watermark: number | null }> => {
+  const commit = async (
+    job: Job<JobData<'syncCommit'>>,
+  ): Promise<PageResult & { pages: number; watermark: number | null }> => {
     const values = Object.values(await job.getChildrenValues<PageResult>());
     const totals = values.reduce(
       (sum, value) => ({
@@ -106,7 +122,10 @@ export function createSyncHandlers(deps: SyncHandlerDeps) {
       { orders: 0, enqueued: 0, duplicates: 0 },
     );
     const { runId, kind, watermarkTo, dryRun } = job.data;
-    const watermark = kind === 'incremental' && !dryRun && watermarkTo !== null ? await state.commit(runId, watermarkTo) : null;
+    const watermark =
+      kind === 'incremental' && !dryRun && watermarkTo !== null
+        ? await state.commit(runId, watermarkTo)
+        : null;
     if (kind === 'incremental' && dryRun) await state.clearInflight(runId);
     await state.recordRun({ runId, kind, finishedAt: deps.now(), pages: values.length, ...totals });
     deps.metrics.runs.inc({ kind, outcome: 'completed' });
@@ -122,6 +141,7 @@ export function createSyncHandlers(deps: SyncHandlerDeps) {
       kind: 'backfill',
       filter: settings.filter,
       pageSize: settings.pageSize,
+      pagePolicy: settings.pagePolicy,
       dryRun: job.data.dryRun || settings.dryRun,
       watermarkTo: null,
       windows,
@@ -143,12 +163,16 @@ export function createSyncHandlers(deps: SyncHandlerDeps) {
       kind: 'orders',
       filter: settings.filter,
       pageSize: settings.pageSize,
+      pagePolicy: settings.pagePolicy,
       dryRun: job.data.dryRun || settings.dryRun,
       watermarkTo: null,
       windows: [],
       numberFilters,
     });
-    logger.info({ runId, lookups: numberFilters.length, requestedBy: job.data.requestedBy }, 'order sync planned');
+    logger.info(
+      { runId, lookups: numberFilters.length, requestedBy: job.data.requestedBy },
+      'order sync planned',
+    );
     return { runId, lookups: numberFilters.length };
   };
 

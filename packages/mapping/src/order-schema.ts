@@ -5,7 +5,6 @@ import {
   modelDecimal,
   requiredKey,
   wireConsignTime,
-  wireDecimal,
   wireId,
   wireInt,
   wireText,
@@ -13,9 +12,11 @@ import {
 
 /**
  * A WDT sales stock-out order as `wdt.stockout.order.query.trade` returns it (wdt-qimen.md §3).
- * Declared: the fields the mapping reads, the ids and codes other packages key on, and the money
- * fields (kept exact). Everything else WDT sends is kept untouched (`looseObject`), so nothing
- * the feed adds later is lost between the extractor and a dead letter.
+ * Declared: the fields the mapping reads and the ids and codes other packages key on. Everything
+ * else WDT sends is kept untouched (`looseObject`), so nothing the feed adds later is lost between
+ * the extractor and a dead letter. That includes the money fields the bill never carries (`paid`,
+ * `total_amount`, …): a corrupt value in a field K3 never sees must not dead-letter an order, and
+ * reading ~25 of them as decimals was most of the parse time.
  *
  * Profile-independent data-quality rules live here, one field each, so one parse reports all of
  * them; rules that depend on the profile or on K3 lookups are in `mapStockoutToSalOutstock`.
@@ -33,11 +34,6 @@ export const wdtStockoutDetailSchema = z.looseObject({
   barcode: wireText,
   goods_count: modelDecimal(MAP_ISSUE_CODES.INVALID_QUANTITY, 'goods_count', 'positive'),
   sell_price: modelDecimal(MAP_ISSUE_CODES.INVALID_PRICE, 'sell_price', 'non-negative'),
-  price: wireDecimal,
-  total_amount: wireDecimal,
-  share_amount: wireDecimal,
-  share_post: wireDecimal,
-  discount: wireDecimal,
   gift_type: wireInt,
   src_oid: wireText,
   src_tid: wireText,
@@ -110,12 +106,6 @@ export const wdtStockoutOrderSchema = z.looseObject({
   logistics_no: wireText,
   logistics_code: wireText,
   consign_time: wireConsignTime,
-  goods_count: wireDecimal,
-  goods_total_amount: wireDecimal,
-  receivable: wireDecimal,
-  paid: wireDecimal,
-  discount: wireDecimal,
-  post_amount: wireDecimal,
   details_list: detailsListSchema,
 });
 

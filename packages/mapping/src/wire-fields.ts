@@ -78,21 +78,6 @@ export const wireInt = z
     return addMapIssue(ctx, MAP_ISSUE_CODES.INVALID_FIELD, `expected a whole number, got ${describe(value)}`);
   });
 
-/** Money or quantity we keep but do not map: exact when present, null when absent. */
-export const wireDecimal = z
-  .unknown()
-  .optional()
-  .transform((value, ctx): Decimal | null => {
-    const read = readDecimal(value);
-    if (read.kind === 'value') return read.value;
-    if (read.kind === 'absent') return null;
-    return addMapIssue(
-      ctx,
-      MAP_ISSUE_CODES.INVALID_NUMBER,
-      `expected a decimal number, got ${describe(value)}`,
-    );
-  });
-
 /**
  * A decimal that goes into the K3 model, so it must be present, within `range`, and exact as a
  * JSON number. `range` is the data-quality rule: quantities > 0, prices ≥ 0.

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { isMapIssueCode, MAP_ISSUE_CODES, type MappingIssue } from './errors.ts';
 import {
   addMapIssue,
-  modelDecimal,
-  requiredKey,
-  wireConsignTime,
-  wireId,
-  wireInt,
-  wireText,
+  readConsignTime,
+  readId,
+  readInt,
+  readModelDecimal,
+  readRequiredKey,
+  readText,
+  wireShape,
 } from './wire-fields.ts';
 
 /**
@@ -20,28 +21,32 @@ import {
  *
  * Profile-independent data-quality rules live here, one field each, so one parse reports all of
  * them; rules that depend on the profile or on K3 lookups are in `mapStockoutToSalOutstock`.
+ * Each field is declared once, as a reader; the zod schemas and the fast path of
+ * `parseWdtStockoutOrder` are both built from these tables.
  */
-export const wdtStockoutDetailSchema = z.looseObject({
-  rec_id: requiredKey(MAP_ISSUE_CODES.MISSING_REC_ID, 'rec_id'),
-  stockout_id: wireId,
-  goods_id: wireId,
-  spec_id: wireId,
-  goods_no: wireText,
-  spec_no: wireText,
-  goods_name: wireText,
-  spec_name: wireText,
-  spec_code: wireText,
-  barcode: wireText,
-  goods_count: modelDecimal(MAP_ISSUE_CODES.INVALID_QUANTITY, 'goods_count', 'positive'),
-  sell_price: modelDecimal(MAP_ISSUE_CODES.INVALID_PRICE, 'sell_price', 'non-negative'),
-  gift_type: wireInt,
-  src_oid: wireText,
-  src_tid: wireText,
-});
+export const DETAIL_FIELDS = {
+  rec_id: readRequiredKey(MAP_ISSUE_CODES.MISSING_REC_ID, 'rec_id'),
+  stockout_id: readId,
+  goods_id: readId,
+  spec_id: readId,
+  goods_no: readText,
+  spec_no: readText,
+  goods_name: readText,
+  spec_name: readText,
+  spec_code: readText,
+  barcode: readText,
+  goods_count: readModelDecimal(MAP_ISSUE_CODES.INVALID_QUANTITY, 'goods_count', 'positive'),
+  sell_price: readModelDecimal(MAP_ISSUE_CODES.INVALID_PRICE, 'sell_price', 'non-negative'),
+  gift_type: readInt,
+  src_oid: readText,
+  src_tid: readText,
+};
+
+export const wdtStockoutDetailSchema = z.looseObject(wireShape(DETAIL_FIELDS));
 
 export type WdtStockoutDetail = z.output<typeof wdtStockoutDetailSchema>;
 
-/** rec_id of a row that may have failed its own parse: normalised like `requiredKey` does. */
+/** rec_id of a row that may have failed its own parse: normalised like `readRequiredKey` does. */
 function recIdOf(row: unknown): string | null {
   if (typeof row !== 'object' || row === null) return null;
   const id = (row as { rec_id?: unknown }).rec_id;
@@ -81,31 +86,36 @@ const detailsListSchema = z
   )
   .transform((rows) => rows ?? []);
 
+/** The declared header fields of an order and how each is read (`details_list` aside). */
+export const ORDER_FIELDS = {
+  stockout_id: readRequiredKey(MAP_ISSUE_CODES.MISSING_STOCKOUT_ID, 'stockout_id'),
+  order_no: readRequiredKey(MAP_ISSUE_CODES.MISSING_ORDER_NO, 'order_no'),
+  stockout_no: readText,
+  src_order_no: readText,
+  src_trade_no: readText,
+  src_tids: readText,
+  trade_no: readText,
+  status: readInt,
+  trade_status: readInt,
+  order_type: readInt,
+  trade_type: readInt,
+  platform_id: readInt,
+  shop_no: readText,
+  shop_name: readText,
+  warehouse_no: readText,
+  warehouse_name: readText,
+  nick_name: readText,
+  customer_id: readId,
+  customer_name: readText,
+  fenxiao_nick: readText,
+  remark: readText,
+  logistics_no: readText,
+  logistics_code: readText,
+  consign_time: readConsignTime,
+};
+
 export const wdtStockoutOrderSchema = z.looseObject({
-  stockout_id: requiredKey(MAP_ISSUE_CODES.MISSING_STOCKOUT_ID, 'stockout_id'),
-  order_no: requiredKey(MAP_ISSUE_CODES.MISSING_ORDER_NO, 'order_no'),
-  stockout_no: wireText,
-  src_order_no: wireText,
-  src_trade_no: wireText,
-  src_tids: wireText,
-  trade_no: wireText,
-  status: wireInt,
-  trade_status: wireInt,
-  order_type: wireInt,
-  trade_type: wireInt,
-  platform_id: wireInt,
-  shop_no: wireText,
-  shop_name: wireText,
-  warehouse_no: wireText,
-  warehouse_name: wireText,
-  nick_name: wireText,
-  customer_id: wireId,
-  customer_name: wireText,
-  fenxiao_nick: wireText,
-  remark: wireText,
-  logistics_no: wireText,
-  logistics_code: wireText,
-  consign_time: wireConsignTime,
+  ...wireShape(ORDER_FIELDS),
   details_list: detailsListSchema,
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsed, type RawOrder, rawOrder, rawRow } from '../test/orders.ts';
 import { Decimal } from './decimal.ts';
 import { MAP_ISSUE_CODES } from './errors.ts';
-import { parseWdtStockoutOrder, wdtStockoutOrderSchema } from './order-schema.ts';
+import { parseWdtStockoutOrder, readCleanOrder, wdtStockoutOrderSchema } from './order-schema.ts';
 
 describe('WDT stock-out wire format', () => {
   it.each([
@@ -251,6 +251,7 @@ const RULES: Case[] = [
 
 describe('data-quality rules of the wire order', () => {
   it.each(RULES)('%s → %s at %s', (_, raw, code, path) => {
+    expect(readCleanOrder(raw)).toBeNull(); // the fast path leaves it to the schema
     const result = parseWdtStockoutOrder(raw);
     expect(result.ok).toBe(false);
     if (result.ok) return;

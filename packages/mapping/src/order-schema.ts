@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isMapIssueCode, MAP_ISSUE_CODES, type MappingIssue } from './errors.ts';
+import { compileFastPath } from './order-fast-path.ts';
 import {
   addMapIssue,
   readConsignTime,
@@ -153,10 +154,18 @@ function toMappingIssue(issue: z.core.$ZodIssue): MappingIssue {
   return { code: MAP_ISSUE_CODES.INVALID_FIELD, path, message };
 }
 
-/** Validates and normalises one order from the wire. Never throws; lists every problem. */
+export const readCleanOrder = compileFastPath(ORDER_FIELDS, 'details_list', DETAIL_FIELDS, 'rec_id');
+
+/**
+ * Validates and normalises one order from the wire. Never throws; lists every problem. A clean
+ * order takes the fast path, which yields what `wdtStockoutOrderSchema` would; anything else goes
+ * through the schema for its issues.
+ */
 export function parseWdtStockoutOrder(
   raw: unknown,
 ): { ok: true; value: WdtStockoutOrder } | { ok: false; issues: MappingIssue[] } {
+  const clean = readCleanOrder(raw);
+  if (clean !== null) return { ok: true, value: clean as WdtStockoutOrder };
   const result = wdtStockoutOrderSchema.safeParse(raw);
   if (result.success) return { ok: true, value: result.data };
   return { ok: false, issues: result.error.issues.map(toMappingIssue) };

@@ -10,7 +10,8 @@ import { WireProblem, type WireReader } from './wire-fields.ts';
  * It answers only for a clean order. At the first doubt (any reader problem, an empty or missing
  * `details_list`, a repeated `rec_id`, anything but a plain object) it returns null and the
  * caller runs the zod schema, which lists every problem with its usual code, path and message.
- * Whenever it returns an order, the schema would have returned an equal one (order-fast-path.test.ts).
+ * Whenever it returns an order, the schema would have returned an equal one (order-fast-path.test.ts);
+ * only the key order differs: the copy keeps the wire's, zod puts the declared fields first.
  */
 export type FieldTable = Readonly<Record<string, WireReader<unknown>>>;
 

@@ -19,6 +19,7 @@ const INVALID: DecimalInput = { kind: 'invalid' };
 // Plain notation only: WDT never sends exponents, thousands separators or hex, so text like
 // "1e3", "1,000" or "0x10" is corrupt data, not a number (decimal.js would accept some of them).
 const PLAIN_DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+const WHOLE_BELOW_1E7 = /^[+-]?0*\d{1,7}(?:\.0*)?$/;
 
 /**
  * Reads a wire value as an exact decimal. `null`, `undefined` and blank text are absent; a JSON
@@ -33,7 +34,11 @@ export function readDecimal(raw: unknown): DecimalInput {
   if (typeof raw !== 'string') return INVALID;
   const text = raw.trim();
   if (text === '') return ABSENT;
-  return PLAIN_DECIMAL.test(text) ? { kind: 'value', value: new Decimal(text) } : INVALID;
+  if (!PLAIN_DECIMAL.test(text)) return INVALID;
+  // decimal.js takes ~600 ns to read "2.0000" but ~110 ns to take the number 2 (its small-integer
+  // path). Quantities are almost always whole, so a whole value below 10^7 goes that way; the
+  // pattern is textual, so "2.00000000000000000001" (which Number() rounds to 2) does not.
+  return { kind: 'value', value: new Decimal(WHOLE_BELOW_1E7.test(text) ? Number(text) : text) };
 }
 
 /**

@@ -17,6 +17,7 @@ export const MAP_ISSUE_CODES = {
   DUPLICATE_REC_ID: 'MAP_DUPLICATE_REC_ID',
   INVALID_QUANTITY: 'MAP_INVALID_QUANTITY',
   INVALID_PRICE: 'MAP_INVALID_PRICE',
+  /** No longer raised: unread money fields pass through as received. Kept, as codes are never reused. */
   INVALID_NUMBER: 'MAP_INVALID_NUMBER',
   MISSING_SALE_ORG: 'MAP_MISSING_SALE_ORG',
   UNMAPPED_SALE_ORG: 'MAP_UNMAPPED_SALE_ORG',

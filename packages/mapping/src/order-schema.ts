@@ -1,51 +1,53 @@
 import { z } from 'zod';
 import { isMapIssueCode, MAP_ISSUE_CODES, type MappingIssue } from './errors.ts';
+import { compileFastPath } from './order-fast-path.ts';
 import {
   addMapIssue,
-  modelDecimal,
-  requiredKey,
-  wireConsignTime,
-  wireDecimal,
-  wireId,
-  wireInt,
-  wireText,
+  readConsignTime,
+  readId,
+  readInt,
+  readModelDecimal,
+  readRequiredKey,
+  readText,
+  wireShape,
 } from './wire-fields.ts';
 
 /**
  * A WDT sales stock-out order as `wdt.stockout.order.query.trade` returns it (wdt-qimen.md §3).
- * Declared: the fields the mapping reads, the ids and codes other packages key on, and the money
- * fields (kept exact). Everything else WDT sends is kept untouched (`looseObject`), so nothing
- * the feed adds later is lost between the extractor and a dead letter.
+ * Declared: the fields the mapping reads and the ids and codes other packages key on. Everything
+ * else WDT sends is kept untouched (`looseObject`), so nothing the feed adds later is lost between
+ * the extractor and a dead letter. That includes the money fields the bill never carries (`paid`,
+ * `total_amount`, …): a corrupt value in a field K3 never sees must not dead-letter an order, and
+ * reading ~25 of them as decimals was most of the parse time.
  *
  * Profile-independent data-quality rules live here, one field each, so one parse reports all of
  * them; rules that depend on the profile or on K3 lookups are in `mapStockoutToSalOutstock`.
+ * Each field is declared once, as a reader; the zod schemas and the fast path of
+ * `parseWdtStockoutOrder` are both built from these tables.
  */
-export const wdtStockoutDetailSchema = z.looseObject({
-  rec_id: requiredKey(MAP_ISSUE_CODES.MISSING_REC_ID, 'rec_id'),
-  stockout_id: wireId,
-  goods_id: wireId,
-  spec_id: wireId,
-  goods_no: wireText,
-  spec_no: wireText,
-  goods_name: wireText,
-  spec_name: wireText,
-  spec_code: wireText,
-  barcode: wireText,
-  goods_count: modelDecimal(MAP_ISSUE_CODES.INVALID_QUANTITY, 'goods_count', 'positive'),
-  sell_price: modelDecimal(MAP_ISSUE_CODES.INVALID_PRICE, 'sell_price', 'non-negative'),
-  price: wireDecimal,
-  total_amount: wireDecimal,
-  share_amount: wireDecimal,
-  share_post: wireDecimal,
-  discount: wireDecimal,
-  gift_type: wireInt,
-  src_oid: wireText,
-  src_tid: wireText,
-});
+export const DETAIL_FIELDS = {
+  rec_id: readRequiredKey(MAP_ISSUE_CODES.MISSING_REC_ID, 'rec_id'),
+  stockout_id: readId,
+  goods_id: readId,
+  spec_id: readId,
+  goods_no: readText,
+  spec_no: readText,
+  goods_name: readText,
+  spec_name: readText,
+  spec_code: readText,
+  barcode: readText,
+  goods_count: readModelDecimal(MAP_ISSUE_CODES.INVALID_QUANTITY, 'goods_count', 'positive'),
+  sell_price: readModelDecimal(MAP_ISSUE_CODES.INVALID_PRICE, 'sell_price', 'non-negative'),
+  gift_type: readInt,
+  src_oid: readText,
+  src_tid: readText,
+};
+
+export const wdtStockoutDetailSchema = z.looseObject(wireShape(DETAIL_FIELDS));
 
 export type WdtStockoutDetail = z.output<typeof wdtStockoutDetailSchema>;
 
-/** rec_id of a row that may have failed its own parse: normalised like `requiredKey` does. */
+/** rec_id of a row that may have failed its own parse: normalised like `readRequiredKey` does. */
 function recIdOf(row: unknown): string | null {
   if (typeof row !== 'object' || row === null) return null;
   const id = (row as { rec_id?: unknown }).rec_id;
@@ -85,37 +87,36 @@ const detailsListSchema = z
   )
   .transform((rows) => rows ?? []);
 
+/** The declared header fields of an order and how each is read (`details_list` aside). */
+export const ORDER_FIELDS = {
+  stockout_id: readRequiredKey(MAP_ISSUE_CODES.MISSING_STOCKOUT_ID, 'stockout_id'),
+  order_no: readRequiredKey(MAP_ISSUE_CODES.MISSING_ORDER_NO, 'order_no'),
+  stockout_no: readText,
+  src_order_no: readText,
+  src_trade_no: readText,
+  src_tids: readText,
+  trade_no: readText,
+  status: readInt,
+  trade_status: readInt,
+  order_type: readInt,
+  trade_type: readInt,
+  platform_id: readInt,
+  shop_no: readText,
+  shop_name: readText,
+  warehouse_no: readText,
+  warehouse_name: readText,
+  nick_name: readText,
+  customer_id: readId,
+  customer_name: readText,
+  fenxiao_nick: readText,
+  remark: readText,
+  logistics_no: readText,
+  logistics_code: readText,
+  consign_time: readConsignTime,
+};
+
 export const wdtStockoutOrderSchema = z.looseObject({
-  stockout_id: requiredKey(MAP_ISSUE_CODES.MISSING_STOCKOUT_ID, 'stockout_id'),
-  order_no: requiredKey(MAP_ISSUE_CODES.MISSING_ORDER_NO, 'order_no'),
-  stockout_no: wireText,
-  src_order_no: wireText,
-  src_trade_no: wireText,
-  src_tids: wireText,
-  trade_no: wireText,
-  status: wireInt,
-  trade_status: wireInt,
-  order_type: wireInt,
-  trade_type: wireInt,
-  platform_id: wireInt,
-  shop_no: wireText,
-  shop_name: wireText,
-  warehouse_no: wireText,
-  warehouse_name: wireText,
-  nick_name: wireText,
-  customer_id: wireId,
-  customer_name: wireText,
-  fenxiao_nick: wireText,
-  remark: wireText,
-  logistics_no: wireText,
-  logistics_code: wireText,
-  consign_time: wireConsignTime,
-  goods_count: wireDecimal,
-  goods_total_amount: wireDecimal,
-  receivable: wireDecimal,
-  paid: wireDecimal,
-  discount: wireDecimal,
-  post_amount: wireDecimal,
+  ...wireShape(ORDER_FIELDS),
   details_list: detailsListSchema,
 });
 
@@ -153,10 +154,18 @@ function toMappingIssue(issue: z.core.$ZodIssue): MappingIssue {
   return { code: MAP_ISSUE_CODES.INVALID_FIELD, path, message };
 }
 
-/** Validates and normalises one order from the wire. Never throws; lists every problem. */
+export const readCleanOrder = compileFastPath(ORDER_FIELDS, 'details_list', DETAIL_FIELDS, 'rec_id');
+
+/**
+ * Validates and normalises one order from the wire. Never throws; lists every problem. A clean
+ * order takes the fast path, which yields what `wdtStockoutOrderSchema` would; anything else goes
+ * through the schema for its issues.
+ */
 export function parseWdtStockoutOrder(
   raw: unknown,
 ): { ok: true; value: WdtStockoutOrder } | { ok: false; issues: MappingIssue[] } {
+  const clean = readCleanOrder(raw);
+  if (clean !== null) return { ok: true, value: clean as WdtStockoutOrder };
   const result = wdtStockoutOrderSchema.safeParse(raw);
   if (result.success) return { ok: true, value: result.data };
   return { ok: false, issues: result.error.issues.map(toMappingIssue) };

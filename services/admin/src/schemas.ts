@@ -66,7 +66,8 @@ export const replayBodySchema = z
     force: z.boolean().default(false).describe('Replay a stored order that fails validation anyway'),
   })
   .strict()
-  .optional();
+  // Fastify hands a request without a body over as null.
+  .nullish();
 
 export const bulkReplayBodySchema = z
   .object({
@@ -95,4 +96,4 @@ export const auditQuerySchema = z
 export const reasonBodySchema = z
   .object({ reason: z.string().trim().max(500).optional() })
   .strict()
-  .optional();
+  .nullish();

@@ -24,7 +24,7 @@ export interface BulkReplayResult {
   /** Dry run: the ids a real run would try, in order. */
   readonly selected: string[];
   readonly replayed: ReplayOutcome[];
-  /** Refused by validation (422) or gone meanwhile (404): left as they are. */
+  /** Refused by validation (422), gone meanwhile (404) or busy (409): left as they are. */
   readonly skipped: Array<{ id: string; code: AdminErrorCode; issues?: unknown }>;
   readonly failed: Array<{ id: string; code: AdminErrorCode; message: string }>;
   /** Not tried because Redis became unavailable during the run. */
@@ -61,7 +61,7 @@ export async function bulkReplay(
         const error = toAdminError(err, ctx.redis.status === 'ready');
         if (error.code === 'ADMIN_REDIS_UNAVAILABLE') redisDown = true;
         if (error.code === 'ADMIN_REDIS_UNAVAILABLE') result.notAttempted.push(id);
-        else if (error.statusCode === 422 || error.statusCode === 404)
+        else if (error.statusCode === 422 || error.statusCode === 404 || error.statusCode === 409)
           result.skipped.push({ id, code: error.code, issues: error.details });
         else result.failed.push({ id, code: error.code, message: error.message });
         if (error.code === 'ADMIN_INTERNAL')

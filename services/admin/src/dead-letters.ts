@@ -74,6 +74,10 @@ export async function replayDeadLetter(
   ctx: DeadLetterContext,
   request: ReplayRequest,
 ): Promise<ReplayOutcome> {
+  return withDeadLetterLock(ctx, request.id, () => replayLocked(ctx, request));
+}
+
+async function replayLocked(ctx: DeadLetterContext, request: ReplayRequest): Promise<ReplayOutcome> {
   const { job, letter, problems } = await loadDeadLetter(ctx, request.id);
   const order = request.order ?? letter?.order;
   if (order === undefined) {
@@ -189,9 +193,44 @@ export interface DiscardOutcome {
 
 /** Removes a dead letter for good; the audit entry keeps what identifies the order. */
 export async function discardDeadLetter(ctx: DeadLetterContext, id: string): Promise<DiscardOutcome> {
-  const { letter } = await loadDeadLetter(ctx, id);
-  const removed = await ctx.queues.failed.remove(id);
-  ctx.index.forget(id);
-  if (removed === 0) throw new AdminError('ADMIN_NOT_FOUND', `no dead letter ${id}`, { id });
-  return { id, code: letter?.error.code ?? null, orderNo: idText(letter?.order.order_no) };
+  return withDeadLetterLock(ctx, id, async () => {
+    const { letter } = await loadDeadLetter(ctx, id);
+    const removed = await ctx.queues.failed.remove(id);
+    ctx.index.forget(id);
+    if (removed === 0) throw new AdminError('ADMIN_NOT_FOUND', `no dead letter ${id}`, { id });
+    return { id, code: letter?.error.code ?? null, orderNo: idText(letter?.order.order_no) };
+  });
+}
+
+/** Longer than any replay takes (a handful of round trips); it only bounds a lock left by a crash. */
+const LOCK_TTL_MS = 60_000;
+
+export function deadLetterLockKey(prefix: string, id: string): string {
+  return `${prefix}:admin:lock:${id}`;
+}
+
+/**
+ * One replay or discard per dead letter at a time (across admin replicas). Two concurrent
+ * replays would put two order.load jobs for one order in flight, and two loaders could then
+ * both find no bill in K3 and both save one.
+ */
+async function withDeadLetterLock<T>(
+  ctx: DeadLetterContext,
+  id: string,
+  action: () => Promise<T>,
+): Promise<T> {
+  const key = deadLetterLockKey(ctx.prefix, id);
+  if ((await ctx.redis.set(key, String(ctx.now()), 'PX', LOCK_TTL_MS, 'NX')) !== 'OK') {
+    throw new AdminError('ADMIN_CONFLICT', `dead letter ${id} is being replayed or discarded right now`, {
+      id,
+    });
+  }
+  try {
+    return await action();
+  } finally {
+    // A failed release only delays the next action on this letter until the TTL passes.
+    await ctx.redis
+      .del(key)
+      .catch((err: unknown) => ctx.logger.warn({ err, deadLetterId: id }, 'lock release failed'));
+  }
 }

@@ -11,6 +11,8 @@ export const ADMIN_ERRORS = {
   ADMIN_FORBIDDEN: { status: 403, retryable: false },
   /** Unknown route, unknown dead letter, or an order WDT does not know. */
   ADMIN_NOT_FOUND: { status: 404, retryable: false },
+  /** Another replay or discard of the same dead letter is in progress. */
+  ADMIN_CONFLICT: { status: 409, retryable: true },
   /** A body, parameter or query that fails its schema (or a bad cursor, a bad time range). */
   ADMIN_BAD_REQUEST: { status: 400, retryable: false },
   /** The body is larger than the server accepts. */

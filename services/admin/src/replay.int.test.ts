@@ -156,6 +156,26 @@ describe('replaying dead letters', () => {
     expect(await h.queues.failed.getJob('so-60')).toBeDefined();
   });
 
+  it('answers 409 while another replay or discard of the same dead letter holds its lock', async () => {
+    await h.addDeadLetter(65);
+    // What a concurrent replay on another admin replica leaves in Redis while it runs.
+    await h.redis.set(`${h.prefix}:admin:lock:so-65`, '1', 'PX', 60_000);
+    const busy = await replay('so-65');
+    expect(busy.statusCode).toBe(409);
+    expect(busy.json().error).toMatchObject({ code: 'ADMIN_CONFLICT', details: { id: 'so-65' } });
+    const discard = await h.app.inject({
+      method: 'DELETE',
+      url: '/failed/so-65',
+      headers: bearer(FULL),
+      payload: { reason: 'duplicate' },
+    });
+    expect(discard.statusCode).toBe(409);
+    expect(await h.queues.failed.getJob('so-65')).toBeDefined();
+    await h.redis.del(`${h.prefix}:admin:lock:so-65`);
+    expect((await replay('so-65')).statusCode).toBe(200);
+    expect(await h.redis.exists(`${h.prefix}:admin:lock:so-65`)).toBe(0);
+  });
+
   it('bulk-replays by filter, oldest first, up to the limit, and answers what was replayed and what was skipped', async () => {
     const bulk = (payload: object) =>
       h.app.inject({ method: 'POST', url: '/failed/replay', headers: bearer(FULL), payload });

@@ -21,6 +21,7 @@ import {
   listQuerySchema,
   replayBodySchema,
 } from '../schemas.ts';
+import type { ZodApp } from './zod-app.ts';
 
 const tags = ['dead letters'];
 
@@ -29,7 +30,7 @@ function toListItem(summary: DeadLetterSummary) {
   return { ...item, failedAtBeijing: formatBeijing(summary.failedAt) };
 }
 
-export const deadLetterRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+function listRoute(app: ZodApp, ctx: AppContext): void {
   app.get(
     '/failed',
     {
@@ -53,7 +54,9 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
       return { ...page, items: page.items.map(toListItem), scanned: all.length };
     },
   );
+}
 
+function detailRoute(app: ZodApp, ctx: AppContext): void {
   app.get(
     '/failed/:id',
     {
@@ -80,7 +83,9 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
       };
     },
   );
+}
 
+function replayRoute(app: ZodApp, ctx: AppContext): void {
   app.post(
     '/failed/:id/replay',
     {
@@ -108,7 +113,9 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
       return outcome;
     },
   );
+}
 
+function bulkReplayRoute(app: ZodApp, ctx: AppContext): void {
   app.post(
     '/failed/replay',
     {
@@ -127,7 +134,9 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
       });
     },
   );
+}
 
+function discardRoute(app: ZodApp, ctx: AppContext): void {
   app.delete(
     '/failed/:id',
     {
@@ -149,4 +158,12 @@ export const deadLetterRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = asyn
       return { discarded: outcome.id };
     },
   );
+}
+
+export const deadLetterRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  listRoute(app, ctx);
+  detailRoute(app, ctx);
+  replayRoute(app, ctx);
+  bulkReplayRoute(app, ctx);
+  discardRoute(app, ctx);
 };

@@ -1,11 +1,12 @@
 import { runHealthChecks } from '@wdt-k3/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.ts';
+import type { ZodApp } from './zod-app.ts';
 
 /** Consumers that must be alive for the pipeline to move: the loader fleet and the page fetchers. */
 const CONSUMED = ['orders', 'pages'] as const;
 
-export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+function liveRoute(app: ZodApp): void {
   app.get(
     '/health/live',
     { schema: { tags: ['health'], summary: 'The process answers (no auth)' } },
@@ -13,7 +14,9 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       ok: true,
     }),
   );
+}
 
+function readyRoute(app: ZodApp, ctx: AppContext): void {
   app.get(
     '/health/ready',
     { schema: { tags: ['health'], summary: 'Redis reachable and consumers alive; 503 otherwise (no auth)' } },
@@ -37,7 +40,9 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       return reply.code(report.ok ? 200 : 503).send({ ...report, consumers });
     },
   );
+}
 
+function metricsRoute(app: ZodApp, ctx: AppContext): void {
   app.get(
     '/metrics',
     { schema: { tags: ['health'], summary: 'Prometheus metrics (needs a token)' } },
@@ -46,4 +51,10 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (a
       return reply.type(ctx.registry.contentType).send(text);
     },
   );
+}
+
+export const healthRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  liveRoute(app);
+  readyRoute(app, ctx);
+  metricsRoute(app, ctx);
 };

@@ -3,8 +3,9 @@ import { callerName } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { pausableQueues, readAllQueueStats } from '../queue-stats.ts';
 import { auditQuerySchema, reasonBodySchema } from '../schemas.ts';
+import type { ZodApp } from './zod-app.ts';
 
-export const pipelineRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+function queuesRoute(app: ZodApp, ctx: AppContext): void {
   app.get(
     '/queues',
     {
@@ -15,7 +16,9 @@ export const pipelineRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
     },
     async () => ({ queues: await readAllQueueStats(ctx.queues, ctx.now()) }),
   );
+}
 
+function pauseResumeRoutes(app: ZodApp, ctx: AppContext): void {
   for (const action of ['pause', 'resume'] as const) {
     app.post(
       `/pipeline/${action}`,
@@ -43,10 +46,18 @@ export const pipelineRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async 
       },
     );
   }
+}
 
+function auditRoute(app: ZodApp, ctx: AppContext): void {
   app.get(
     '/audit',
     { schema: { tags: ['audit'], summary: 'The audit trail, newest first', querystring: auditQuerySchema } },
     async (request) => ctx.audit.read(request.query.limit, request.query.before),
   );
+}
+
+export const pipelineRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  queuesRoute(app, ctx);
+  pauseResumeRoutes(app, ctx);
+  auditRoute(app, ctx);
 };

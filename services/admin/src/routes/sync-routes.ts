@@ -5,6 +5,7 @@ import { callerName } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { AdminError } from '../errors.ts';
 import { formatBeijing, instantSchema } from '../instants.ts';
+import type { ZodApp } from './zod-app.ts';
 
 const DAY_MS = 86_400_000;
 /** A year is the longest window a person plausibly backfills; longer is a typo (2204 for 2024). */
@@ -53,7 +54,7 @@ function checkBackfillRange(fromMs: number, toMs: number, nowMs: number): void {
   if (toMs - fromMs > MAX_BACKFILL_MS) throw badRange('to', 'a backfill spans at most 366 days; split it');
 }
 
-export const syncRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+function syncStateRoute(app: ZodApp, ctx: AppContext): void {
   app.get(
     '/sync',
     { schema: { tags: ['sync'], summary: 'Watermark, lag, last tick, run in flight, last run' } },
@@ -81,7 +82,9 @@ export const syncRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
       };
     },
   );
+}
 
+function backfillRoute(app: ZodApp, ctx: AppContext): void {
   app.post(
     '/sync/backfill',
     {
@@ -111,7 +114,9 @@ export const syncRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
       return { jobId: job.id, fromMs: from, toMs: to, window, dryRun };
     },
   );
+}
 
+function syncOrdersRoute(app: ZodApp, ctx: AppContext): void {
   app.post(
     '/sync/orders',
     { schema: { tags: ['sync'], summary: 'Enqueue a sync of named orders (sync.orders)', body: ordersBody } },
@@ -135,7 +140,9 @@ export const syncRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
       return { jobId: job.id, stockoutNos, srcTids, dryRun };
     },
   );
+}
 
+function dryRunRoute(app: ZodApp, ctx: AppContext): void {
   app.post(
     '/orders/:stockoutNo/dry-run',
     {
@@ -166,6 +173,13 @@ export const syncRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
       return { stockoutNo, ...outcome };
     },
   );
+}
+
+export const syncRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
+  syncStateRoute(app, ctx);
+  backfillRoute(app, ctx);
+  syncOrdersRoute(app, ctx);
+  dryRunRoute(app, ctx);
 };
 
 async function runDryRun(dryRun: NonNullable<AppContext['dryRun']>, stockoutNo: string) {

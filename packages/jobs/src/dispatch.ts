@@ -34,6 +34,9 @@ function assertQueue(queue: Queue, key: JobKey): void {
 
 export interface EnqueueOptions {
   readonly jobId?: string;
+  /** Overrides of the catalog's retry policy (tests shorten it; operators may lengthen it). */
+  readonly attempts?: number;
+  readonly backoff?: JobsOptions['backoff'];
   readonly delay?: number;
   readonly parent?: JobsOptions['parent'];
   readonly failParentOnFailure?: boolean;
@@ -42,6 +45,8 @@ export interface EnqueueOptions {
 function optionsFor(key: JobKey, options: EnqueueOptions): JobsOptions {
   const merged: JobsOptions = { ...JOBS[key].options };
   if (options.jobId !== undefined) merged.jobId = options.jobId;
+  if (options.attempts !== undefined) merged.attempts = options.attempts;
+  if (options.backoff !== undefined) merged.backoff = options.backoff;
   if (options.delay !== undefined) merged.delay = options.delay;
   if (options.parent !== undefined) merged.parent = options.parent;
   if (options.failParentOnFailure !== undefined) merged.failParentOnFailure = options.failParentOnFailure;

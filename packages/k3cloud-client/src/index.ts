@@ -1,0 +1,25 @@
+export { type BillDisposition, classifyBillOutcome, isDuplicateBillNumberMessage } from './batch-save.ts';
+export { createK3CloudClient } from './client.ts';
+export { isK3Error, K3_ERROR_CODES, K3Error, type K3ErrorCode, type K3ErrorOptions } from './errors.ts';
+export {
+  apiStringToSign,
+  buildSignatureHeaders,
+  decodeClientSecret,
+  hmacSha256Base64Hex,
+  loginBySignSign,
+  type SignatureCredentials,
+  type SignatureInput,
+} from './signature.ts';
+export type {
+  BatchSaveOptions,
+  BatchSaveResult,
+  BillOutcome,
+  BillQuery,
+  K3Auth,
+  K3CloudClient,
+  K3CloudClientOptions,
+  OperationResult,
+  OperationTarget,
+  PagedBillQuery,
+  ViewResult,
+} from './types.ts';

@@ -1,0 +1,23 @@
+export { formatBeijingTime, parseBeijingTime } from './beijing-time.ts';
+export { createWdtClient, type WdtClient, type WdtClientOptions } from './client.ts';
+export { minuteRemainderMs, parseStockoutResponse, type StockoutPage } from './envelope.ts';
+export {
+  isWdtError,
+  type RateLimit,
+  rateLimitOf,
+  WDT_ERROR_CODES,
+  WdtError,
+  type WdtErrorCode,
+  type WdtErrorOptions,
+} from './errors.ts';
+export { planPages, planWindows, type TimeWindow } from './planning.ts';
+export { MAX_PAGE_SIZE, MAX_WINDOW_MS, type StockoutPageQuery, toBusinessParams } from './query.ts';
+export {
+  buildQimenRequest,
+  encodeForm,
+  type QimenCredentials,
+  type QimenRequest,
+  STOCKOUT_QUERY_METHOD,
+  WDT_TARGET_APP_KEY,
+} from './request.ts';
+export { qimenStringToSign, SIGN_METHODS, type SignMethod, signQimen } from './sign.ts';

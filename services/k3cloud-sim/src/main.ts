@@ -1,0 +1,58 @@
+import { createLogger, createShutdown, installProcessHandlers } from '@wdt-k3/runtime';
+import type { Dataset } from '@wdt-k3/sim-data';
+import { buildK3SimApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { datasetFrom } from './control-api.ts';
+
+const config = loadConfig(process.env);
+const logger = createLogger({ level: config.LOG_LEVEL, service: 'k3cloud-sim' });
+const datasets: Dataset[] = [];
+if (config.K3_SIM_ORDERS > 0) {
+  datasets.push(
+    datasetFrom({
+      seed: config.K3_SIM_SEED,
+      count: config.K3_SIM_ORDERS,
+      ...(config.K3_SIM_FROM === undefined ? {} : { from: config.K3_SIM_FROM }),
+      ...(config.K3_SIM_TO === undefined ? {} : { to: config.K3_SIM_TO }),
+    }),
+  );
+}
+const app = buildK3SimApp({
+  credentials: {
+    acctId: config.K3_SIM_ACCT_ID,
+    username: config.K3_SIM_USERNAME,
+    appId: config.K3_SIM_APP_ID,
+    appSecret: config.K3_SIM_APP_SECRET,
+    password: config.K3_SIM_PASSWORD,
+  },
+  sessionTtlMs: config.K3_SIM_SESSION_TTL_MS,
+  signatureMaxSkewMs: config.K3_SIM_SIGNATURE_MAX_SKEW_MS,
+  costModel: {
+    enabled: config.K3_SIM_COST_MODEL,
+    baseMs: config.K3_SIM_COST_BASE_MS,
+    perBillMs: config.K3_SIM_COST_PER_BILL_MS,
+    maxConcurrent: config.K3_SIM_COST_MAX_CONCURRENT,
+  },
+  datasets,
+  logger,
+});
+const shutdown = createShutdown(logger, [
+  { name: 'close http server', timeoutMs: 5000, run: () => app.close() },
+]);
+installProcessHandlers(shutdown, logger);
+
+await app.listen({ host: config.K3_SIM_HOST, port: config.K3_SIM_PORT });
+const address = app.server.address();
+const port = typeof address === 'object' && address !== null ? address.port : config.K3_SIM_PORT;
+logger.info(
+  {
+    url: `http://${config.K3_SIM_HOST}:${port}/k3cloud/`,
+    acctId: config.K3_SIM_ACCT_ID,
+    username: config.K3_SIM_USERNAME,
+    appId: config.K3_SIM_APP_ID,
+    seed: config.K3_SIM_SEED,
+    orders: config.K3_SIM_ORDERS,
+    costModel: config.K3_SIM_COST_MODEL,
+  },
+  'k3cloud-sim listening',
+);

@@ -1,0 +1,197 @@
+import type {
+  BaseDataStore,
+  BaseKind,
+  BaseRecord,
+  CustomerRecord,
+  SalesOrderEntryRecord,
+  SalesOrderRecord,
+} from '../data/base-data.ts';
+import type { BillStore, StoredBill } from '../data/bill-store.ts';
+import { entriesOf, headerValue, refNumber } from '../forms/outstock-model.ts';
+
+/** One queryable column: header-level or entry-level (entry fields make one row per entry). */
+export interface FieldDef {
+  readonly entry: boolean;
+  readonly get: (header: unknown, entry: unknown) => unknown;
+}
+
+/** A form ExecuteBillQuery can read. Field keys are lower-cased. */
+export interface FormSource {
+  /** The field an `=`/`in` filter can use as an index (FBillNo / FNumber). */
+  readonly numberField: string;
+  field(key: string): FieldDef | undefined;
+  headers(numbers: readonly string[] | undefined): Iterable<unknown>;
+  entries(header: unknown): readonly unknown[];
+}
+
+type Getter<H, E> = (header: H, entry: E) => unknown;
+const header = <H>(get: (h: H) => unknown): FieldDef => ({ entry: false, get: (h) => get(h as H) });
+const entry = <H, E>(get: Getter<H, E>): FieldDef => ({ entry: true, get: (h, e) => get(h as H, e as E) });
+
+/** K3 answers dates as `yyyy-MM-ddTHH:mm:ss`. */
+function k3Date(value: unknown): string | null {
+  if (typeof value !== 'string' || value === '') return null;
+  const [day, time] = value.split(/[ T]/);
+  return `${day}T${(time ?? '00:00:00').padEnd(8, ':00').slice(0, 8)}`;
+}
+
+/** `X.FNumber`, `X.FName` and bare `X` (the internal id) for a base-data reference. */
+function refFields(
+  key: string,
+  kind: BaseKind,
+  data: BaseDataStore,
+  number: (h: unknown, e: unknown) => string | undefined,
+  isEntry: boolean,
+): Record<string, FieldDef> {
+  const record = (h: unknown, e: unknown): BaseRecord | undefined => data.find(kind, number(h, e));
+  return {
+    [`${key}.fnumber`]: { entry: isEntry, get: (h, e) => number(h, e) ?? null },
+    [`${key}.fname`]: { entry: isEntry, get: (h, e) => record(h, e)?.name ?? null },
+    [key]: { entry: isEntry, get: (h, e) => record(h, e)?.id ?? 0 },
+  };
+}
+
+interface OutEntry {
+  readonly model: Record<string, unknown>;
+  readonly id: number;
+  readonly seq: number;
+}
+
+export function outstockSource(bills: BillStore, data: BaseDataStore): FormSource {
+  const h = (key: string) => (bill: unknown) => refNumber((bill as StoredBill).model[key]);
+  const e = (key: string) => (_bill: unknown, row: unknown) => refNumber((row as OutEntry).model[key]);
+  const fields: Record<string, FieldDef> = {
+    fid: header<StoredBill>((b) => b.id),
+    fbillno: header<StoredBill>((b) => b.billNo),
+    fdate: header<StoredBill>((b) => k3Date(b.model.FDate)),
+    fdocumentstatus: header<StoredBill>((b) => b.status),
+    fnote: header<StoredBill>((b) => b.model.FNote ?? null),
+    fcarriageno: header<StoredBill>((b) => b.model.FCarriageNO ?? null),
+    'fbilltypeid.fnumber': header<StoredBill>((b) => refNumber(b.model.FBillTypeID) ?? null),
+    ...refFields('fcustomerid', 'customers', data, h('FCustomerID'), false),
+    ...refFields('fsalesmanid', 'salesmen', data, h('FSalesManID'), false),
+    ...refFields('fstockorgid', 'orgs', data, h('FStockOrgId'), false),
+    ...refFields('fsaleorgid', 'orgs', data, h('FSaleOrgId'), false),
+    fentity_fentryid: entry<StoredBill, OutEntry>((_b, r) => r.id),
+    fentity_fseq: entry<StoredBill, OutEntry>((_b, r) => r.seq),
+    ...refFields('fmaterialid', 'materials', data, e('FMaterialID'), true),
+    ...refFields('fstockid', 'stocks', data, e('FStockID'), true),
+    'fstockstatusid.fnumber': entry<StoredBill, OutEntry>(
+      (_b, r) => refNumber(r.model.FStockStatusID) ?? null,
+    ),
+    frealqty: entry<StoredBill, OutEntry>((_b, r) => Number(r.model.FRealQty ?? 0)),
+    ftaxprice: entry<StoredBill, OutEntry>((_b, r) => Number(r.model.FTaxPrice ?? 0)),
+    fisfree: entry<StoredBill, OutEntry>(
+      (_b, r) => String(r.model.FIsFree ?? false).toLowerCase() === 'true',
+    ),
+    fsrctype: entry<StoredBill, OutEntry>((_b, r) => r.model.FSrcType ?? null),
+    fsrcbillno: entry<StoredBill, OutEntry>((_b, r) => r.model.FSrcBillNo ?? null),
+    fsoorderno: entry<StoredBill, OutEntry>((_b, r) => r.model.FSoorDerno ?? null),
+    fsoentryid: entry<StoredBill, OutEntry>((_b, r) => Number(r.model.FSOEntryId ?? 0)),
+  };
+  return {
+    numberField: 'fbillno',
+    // Custom header fields (F_*) are whatever the saved packages carried.
+    field: (key) =>
+      fields[key] ??
+      (key.startsWith('f_') && !key.includes('.')
+        ? header<StoredBill>((b) => {
+            const value = headerValue(b.model, key);
+            return refNumber(value) ?? value ?? null;
+          })
+        : undefined),
+    headers: (numbers) =>
+      numbers === undefined
+        ? bills.all()
+        : [...new Set(numbers)]
+            .map((number) => bills.byNumber(number))
+            .filter((bill): bill is StoredBill => bill !== undefined)
+            .sort((a, b) => a.id - b.id),
+    entries: (bill) => {
+      const stored = bill as StoredBill;
+      return entriesOf(stored.model).map((model, i) => ({ model, id: stored.entryIds[i] ?? 0, seq: i + 1 }));
+    },
+  };
+}
+
+export function salesOrderSource(data: BaseDataStore): FormSource {
+  const byBillNo = (a: SalesOrderRecord, b: SalesOrderRecord): number =>
+    a.billNo < b.billNo ? -1 : a.billNo > b.billNo ? 1 : 0;
+  const fields: Record<string, FieldDef> = {
+    fid: header<SalesOrderRecord>((o) => o.fid),
+    fbillno: header<SalesOrderRecord>((o) => o.billNo),
+    fdate: header<SalesOrderRecord>((o) => k3Date(o.date)),
+    fdocumentstatus: header<SalesOrderRecord>(() => 'C'),
+    ...refFields(
+      'fcustid',
+      'customers',
+      data,
+      (o) => (o as SalesOrderRecord).customerNumber || undefined,
+      false,
+    ),
+    ...refFields('fsaleorgid', 'orgs', data, (o) => (o as SalesOrderRecord).saleOrgNumber, false),
+    fsaleorderentry_fentryid: entry<SalesOrderRecord, SalesOrderEntryRecord>((_o, r) => r.entryId),
+    fsaleorderentry_fseq: entry<SalesOrderRecord, SalesOrderEntryRecord>((_o, r) => r.seq),
+    ...refFields(
+      'fmaterialid',
+      'materials',
+      data,
+      (_o, r) => (r as SalesOrderEntryRecord).materialNumber,
+      true,
+    ),
+    fqty: entry<SalesOrderRecord, SalesOrderEntryRecord>((_o, r) => r.qty),
+    ftaxprice: entry<SalesOrderRecord, SalesOrderEntryRecord>((_o, r) => r.taxPrice),
+  };
+  return {
+    numberField: 'fbillno',
+    field: (key) => fields[key],
+    // Generated orders exist only lazily: they are found by FBillNo (= / in), never by a scan.
+    headers: (numbers) =>
+      (numbers === undefined
+        ? [...data.explicitSalesOrders()]
+        : [...new Set(numbers)]
+            .map((number) => data.salesOrder(number))
+            .filter((order): order is SalesOrderRecord => order !== undefined)
+      ).sort(byBillNo),
+    entries: (order) => (order as SalesOrderRecord).entries,
+  };
+}
+
+export function baseDataSource(data: BaseDataStore, kind: BaseKind, idKey: string): FormSource {
+  const fields: Record<string, FieldDef> = {
+    [idKey]: header<BaseRecord>((r) => r.id),
+    fnumber: header<BaseRecord>((r) => r.number),
+    fname: header<BaseRecord>((r) => r.name),
+    fdocumentstatus: header<BaseRecord>(() => 'C'),
+    fforbidstatus: header<BaseRecord>(() => 'A'),
+    ...(kind === 'customers'
+      ? refFields('fseller', 'salesmen', data, (r) => (r as CustomerRecord).sellerNumber ?? undefined, false)
+      : {}),
+  };
+  return {
+    numberField: 'fnumber',
+    field: (key) => fields[key],
+    headers: (numbers) =>
+      numbers === undefined
+        ? data.records[kind].values()
+        : [...new Set(numbers)]
+            .map((number) => data.find(kind, number))
+            .filter((record): record is BaseRecord => record !== undefined),
+    entries: () => [],
+  };
+}
+
+/** Form ids (lower-cased) the query service knows. */
+export function formSources(bills: BillStore, data: BaseDataStore): Map<string, FormSource> {
+  const salesman = baseDataSource(data, 'salesmen', 'fid');
+  return new Map([
+    ['sal_outstock', outstockSource(bills, data)],
+    ['sal_saleorder', salesOrderSource(data)],
+    ['bd_customer', baseDataSource(data, 'customers', 'fcustid')],
+    ['bd_material', baseDataSource(data, 'materials', 'fmaterialid')],
+    ['bd_stock', baseDataSource(data, 'stocks', 'fstockid')],
+    ['bd_saler', salesman],
+    ['v_bd_salesman', salesman],
+    ['org_organizations', baseDataSource(data, 'orgs', 'forgid')],
+  ]);
+}

@@ -1,0 +1,71 @@
+import { useRedisServer } from '@wdt-k3/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quietLogger } from '../test/harness.ts';
+import { createBatchedLookup, inFilter } from './batched-lookup.ts';
+
+describe('createBatchedLookup', () => {
+  const server = useRedisServer();
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(server().url);
+  });
+  afterAll(() => redis.disconnect());
+
+  const lookupWith = (
+    prefix: string,
+    calls: string[][],
+    known: Record<string, string>,
+    failNext = { value: false },
+  ) =>
+    createBatchedLookup<string>({
+      name: 'seller',
+      redis,
+      cacheKeyPrefix: prefix,
+      ttlMs: 60_000,
+      missTtlMs: 60_000,
+      waitMs: 5,
+      maxBatch: 3,
+      logger: quietLogger(),
+      fetch: async (keys) => {
+        calls.push([...keys]);
+        if (failNext.value) {
+          failNext.value = false;
+          throw new Error('K3 down');
+        }
+        return new Map(keys.flatMap((key) => (known[key] === undefined ? [] : [[key, known[key]] as const])));
+      },
+    });
+
+  it('coalesces concurrent requests into batches of at most maxBatch, and shares one request per key', async () => {
+    const calls: string[][] = [];
+    const lookup = lookupWith('{t1}', calls, { a: 'YW1', b: 'YW2', c: 'YW3', d: 'YW4' });
+    const results = await Promise.all(['a', 'b', 'a', 'c', 'd', 'x'].map((key) => lookup.get(key)));
+    expect(results).toEqual(['YW1', 'YW2', 'YW1', 'YW3', 'YW4', null]);
+    expect(calls.flat().sort()).toEqual(['a', 'b', 'c', 'd', 'x']);
+    expect(calls.every((batch) => batch.length <= 3)).toBe(true);
+    expect(calls.length).toBe(2);
+  });
+
+  it('answers found and not-found keys from the Redis cache afterwards', async () => {
+    const calls: string[][] = [];
+    const first = lookupWith('{t2}', calls, { a: 'YW1' });
+    await Promise.all(['a', 'x'].map((key) => first.get(key)));
+    const second = lookupWith('{t2}', calls, { a: 'CHANGED' });
+    expect(await Promise.all([second.get('a'), second.get('x')])).toEqual(['YW1', null]);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('rejects the waiting callers when K3 fails, and asks again next time', async () => {
+    const calls: string[][] = [];
+    const failNext = { value: true };
+    const lookup = lookupWith('{t3}', calls, { a: 'YW1' }, failNext);
+    await expect(lookup.get('a')).rejects.toThrow('K3 down');
+    expect(await lookup.get('a')).toBe('YW1');
+    expect(calls).toHaveLength(2);
+  });
+
+  it('builds K3 in-filters with quotes doubled', () => {
+    expect(inFilter('FNumber', ["A'1", 'B'])).toBe("FNumber in ('A''1','B')");
+  });
+});

@@ -1,0 +1,111 @@
+import type { Logger, RedisConnection } from '@wdt-k3/runtime';
+
+export interface BatchedLookupOptions<V> {
+  readonly name: string;
+  readonly redis: RedisConnection;
+  readonly cacheKeyPrefix: string;
+  /** How long a found value is cached. */
+  readonly ttlMs: number;
+  /** How long "not found" is cached: short, because the record may be created in K3 soon. */
+  readonly missTtlMs: number;
+  /** Requests arriving within this window share one K3 query. */
+  readonly waitMs: number;
+  readonly maxBatch: number;
+  /** Fetches many keys at once; keys absent from the result do not exist. */
+  readonly fetch: (keys: readonly string[]) => Promise<ReadonlyMap<string, V>>;
+  readonly logger: Logger;
+  readonly onCacheResult?: (hit: boolean) => void;
+}
+
+export interface BatchedLookup<V> {
+  get(key: string): Promise<V | null>;
+}
+
+type Cached<V> = { v: V } | { miss: true };
+
+/**
+ * Looks records up in K3 through a Redis cache, coalescing concurrent requests into one query
+ * (`F in ('a','b',…)`), DataLoader style: a hundred jobs in flight cost one ExecuteBillQuery,
+ * not a hundred. A cache failure falls back to K3; a K3 failure rejects the waiting callers.
+ */
+export function createBatchedLookup<V>(options: BatchedLookupOptions<V>): BatchedLookup<V> {
+  const inflight = new Map<string, Promise<V | null>>();
+  let queued = new Map<string, { resolve: (value: V | null) => void; reject: (err: unknown) => void }>();
+  let timer: NodeJS.Timeout | undefined;
+  const cacheKey = (key: string): string => `${options.cacheKeyPrefix}:${options.name}:${key}`;
+
+  const readCache = async (keys: readonly string[]): Promise<Array<Cached<V> | null>> => {
+    try {
+      const values = await options.redis.mget(...keys.map(cacheKey));
+      return values.map((value) => (value === null ? null : (JSON.parse(value) as Cached<V>)));
+    } catch (err) {
+      options.logger.debug(
+        { err: { message: (err as Error).message }, lookup: options.name },
+        'lookup cache unavailable',
+      );
+      return keys.map(() => null);
+    }
+  };
+
+  const writeCache = async (entries: ReadonlyArray<readonly [string, Cached<V>]>): Promise<void> => {
+    if (entries.length === 0) return;
+    const pipeline = options.redis.pipeline();
+    for (const [key, value] of entries) {
+      pipeline.set(
+        cacheKey(key),
+        JSON.stringify(value),
+        'PX',
+        'miss' in value ? options.missTtlMs : options.ttlMs,
+      );
+    }
+    await pipeline.exec().catch(() => undefined);
+  };
+
+  const flush = async (): Promise<void> => {
+    timer = undefined;
+    const batch = queued;
+    queued = new Map();
+    const keys = [...batch.keys()];
+    const cached = await readCache(keys);
+    const misses: string[] = [];
+    keys.forEach((key, index) => {
+      const hit = cached[index];
+      options.onCacheResult?.(hit !== null && hit !== undefined);
+      if (hit === null || hit === undefined) misses.push(key);
+      else batch.get(key)?.resolve('miss' in hit ? null : hit.v);
+    });
+    for (let start = 0; start < misses.length; start += options.maxBatch) {
+      const chunk = misses.slice(start, start + options.maxBatch);
+      try {
+        const found = await options.fetch(chunk);
+        await writeCache(
+          chunk.map((key) => [key, found.has(key) ? { v: found.get(key) as V } : { miss: true }] as const),
+        );
+        for (const key of chunk) batch.get(key)?.resolve(found.get(key) ?? null);
+      } catch (err) {
+        for (const key of chunk) batch.get(key)?.reject(err);
+      }
+    }
+  };
+
+  return {
+    get: (key) => {
+      const existing = inflight.get(key);
+      if (existing !== undefined) return existing;
+      const promise = new Promise<V | null>((resolve, reject) => {
+        queued.set(key, { resolve, reject });
+        if (queued.size >= options.maxBatch) {
+          clearTimeout(timer);
+          void flush();
+        } else timer ??= setTimeout(() => void flush(), options.waitMs);
+      }).finally(() => inflight.delete(key));
+      inflight.set(key, promise);
+      return promise;
+    },
+  };
+}
+
+/** K3 FilterString values are SQL-like string literals: a quote is doubled. */
+export function inFilter(field: string, values: readonly string[]): string {
+  return `${field} in (${values.map((value) => `'${value.replaceAll("'", "''")}'`).join(',')})`;
+}

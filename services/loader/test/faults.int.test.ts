@@ -1,0 +1,195 @@
+import { createProcessor, enqueue, QUEUES } from '@wdt-k3/jobs';
+import { createK3CloudClient } from '@wdt-k3/k3cloud-client';
+import { DEFAULT_MAPPING_PROFILE } from '@wdt-k3/mapping';
+import { createMetricsRegistry, createRedis } from '@wdt-k3/runtime';
+import { useRedisServer, waitFor } from '@wdt-k3/testkit';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { startLoader } from '../src/loader.ts';
+import {
+  dataset,
+  enqueueOrders,
+  type K3Sim,
+  loaderEnv,
+  openTestQueues,
+  ordersOf,
+  quietLogger,
+  SOURCE,
+  startK3Sim,
+} from './harness.ts';
+
+describe('loader under K3 faults and crashes', () => {
+  const redis = useRedisServer();
+  const cleanups: Array<() => Promise<unknown> | unknown> = [];
+  afterEach(async () => {
+    while (cleanups.length > 0) await cleanups.pop()?.();
+  });
+
+  async function start(
+    sim: K3Sim,
+    overrides: Record<string, string>,
+    env = loaderEnv(redis().url, sim, overrides),
+  ) {
+    const config = loadConfig(env);
+    const producer = createRedis(config.redis, 'producer', 'loader-test');
+    const workerConnection = createRedis(config.redis, 'worker', 'loader-test-worker');
+    const client = createK3CloudClient({
+      baseUrl: config.k3.baseUrl,
+      auth: config.k3.auth,
+      requestTimeoutMs: config.k3.requestTimeoutMs,
+    });
+    const registry = createMetricsRegistry('loader');
+    const loader = await startLoader({
+      config,
+      logger: quietLogger(),
+      producer,
+      workerConnection,
+      client,
+      profile: DEFAULT_MAPPING_PROFILE,
+      registry,
+    });
+    cleanups.push(async () => {
+      await loader.close();
+      client.close();
+      producer.disconnect();
+      workerConnection.disconnect();
+    });
+    return { loader, registry, env };
+  }
+
+  it('keeps every order exactly once while 20% of K3 calls fail (5xx, hangs, dropped responses, lost sessions)', async () => {
+    const data = dataset(21, 400);
+    const k3 = await startK3Sim([data]);
+    cleanups.push(() => k3.close());
+    const { env, registry } = await start(k3, {
+      K3_AUTH_KIND: 'appSecret',
+      K3_REQUEST_TIMEOUT_MS: '1000',
+      LOADER_BATCH_SIZE: '5',
+    });
+    const { queues, redis: testRedis } = openTestQueues(env);
+    cleanups.push(async () => {
+      await Promise.allSettled(Object.values(queues).map((queue) => queue.close()));
+      testRedis.disconnect();
+    });
+    await k3.faults({
+      seed: 7,
+      http5xx: { rate: 0.05, services: ['BatchSave', 'ExecuteBillQuery'] },
+      hang: { rate: 0.05, afterCommit: true, services: ['BatchSave'] },
+      dropAfterCommit: { rate: 0.05, services: ['BatchSave'] },
+      responseError: { rate: 0.05, services: ['BatchSave'] },
+    });
+    const orders = ordersOf(data);
+    await enqueueOrders(queues, orders, { attempts: 20, backoff: { type: 'fixed', delay: 20 } });
+    // Sessions are thrown away twice mid-run; the client logs in again.
+    for (const share of [0.25, 0.6]) {
+      await waitFor(
+        async () => ((await queues.orders.getJobCounts('completed')).completed ?? 0) >= orders.length * share,
+        {
+          timeoutMs: 120_000,
+          description: `${share * 100}% of the orders`,
+        },
+      );
+      await k3.faults({
+        expireSessions: true,
+        seed: 8,
+        dropAfterCommit: { rate: 0.06, services: ['BatchSave'] },
+      });
+    }
+    await waitFor(
+      async () => ((await queues.orders.getJobCounts('completed')).completed ?? 0) === orders.length,
+      {
+        timeoutMs: 180_000,
+        description: 'every order completed',
+      },
+    );
+    const bills = await k3.bills();
+    expect(bills).toHaveLength(orders.length);
+    expect(new Set(bills.map((bill) => bill.FBillNo)).size).toBe(orders.length);
+    expect(await queues.failed.count()).toBe(0);
+    const failures = await registry.getSingleMetricAsString('loader_attempts_failed_total');
+    // The faults are visible in metrics, by code.
+    expect(failures).toMatch(/code="K3_(HTTP_ERROR|SERVER_EXCEPTION|TIMEOUT|NETWORK)"/);
+    const already = await registry.getSingleMetricAsString('loader_bills_already_saved_total');
+    expect(Number(/ (\d+)$/m.exec(already)?.[1])).toBeGreaterThan(0);
+  });
+
+  it('recovers a dead letter lost between the failure and the copy (start-up reconcile)', async () => {
+    const data = dataset(22, 5);
+    const k3 = await startK3Sim([data]);
+    cleanups.push(() => k3.close());
+    const env = loaderEnv(redis().url, k3);
+    const { queues, redis: testRedis } = openTestQueues(env);
+    cleanups.push(async () => {
+      await Promise.allSettled(Object.values(queues).map((queue) => queue.close()));
+      testRedis.disconnect();
+    });
+    // A loader that fails the job for good and "crashes" before copying it: a bare worker.
+    const crashing = new Worker(
+      QUEUES.orders,
+      createProcessor(QUEUES.orders, {
+        orderLoad: async (job) => {
+          await job.log(
+            JSON.stringify({
+              at: 1,
+              attempt: 1,
+              code: 'K3_BILL_REJECTED',
+              message: 'boom',
+              retryable: false,
+              msgCode: 11,
+              fieldErrors: [{ field: 'FStockID', message: 'x' }],
+            }),
+          );
+          throw new UnrecoverableError('K3_BILL_REJECTED: boom');
+        },
+      }),
+      { connection: { url: redis().url, maxRetriesPerRequest: null }, prefix: `{${env.REDIS_PREFIX}}` },
+    );
+    await enqueue(
+      queues.orders,
+      'orderLoad',
+      { order: data.orderAt(0), source: SOURCE },
+      { jobId: 'so-lost' },
+    );
+    await waitFor(async () => (await queues.orders.getJobCounts('failed')).failed === 1, {
+      description: 'the failure',
+    });
+    await crashing.close();
+    expect(await queues.failed.count()).toBe(0);
+
+    await start(k3, {}, env);
+    const letter = await queues.failed.getJob('so-lost');
+    expect(letter?.data).toMatchObject({
+      originalJobId: 'so-lost',
+      order: data.orderAt(0),
+      error: {
+        code: 'K3_BILL_REJECTED',
+        message: 'boom',
+        msgCode: 11,
+        fieldErrors: [{ field: 'FStockID', message: 'x' }],
+      },
+      attemptsMade: 1,
+    });
+    expect(await queues.orders.getJob('so-lost')).toBeUndefined();
+  });
+
+  it('drains on shutdown: jobs in the batch are saved, not abandoned', async () => {
+    const data = dataset(23, 60);
+    const k3 = await startK3Sim([data]);
+    cleanups.push(() => k3.close());
+    // A long batch wait: without the flush at shutdown these jobs would sit until the bound.
+    const { loader, env } = await start(k3, { LOADER_BATCH_WAIT_MS: '60000', LOADER_BATCH_SIZE: '1000' });
+    const { queues, redis: testRedis } = openTestQueues(env);
+    cleanups.push(async () => {
+      await Promise.allSettled(Object.values(queues).map((queue) => queue.close()));
+      testRedis.disconnect();
+    });
+    await enqueueOrders(queues, ordersOf(data));
+    await waitFor(async () => ((await queues.orders.getJobCounts('active')).active ?? 0) === 60, {
+      description: 'all jobs active',
+    });
+    await loader.stopIntake();
+    expect((await queues.orders.getJobCounts('completed')).completed).toBe(60);
+    expect(await k3.bills()).toHaveLength(60);
+  });
+});

@@ -1,0 +1,149 @@
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { type EnqueueOptions, enqueueBulk, openQueues, orderJobId, type PipelineQueues } from '@wdt-k3/jobs';
+import {
+  buildK3SimApp,
+  type faultsSchema,
+  type K3SimApp,
+  loadConfig as loadSimConfig,
+} from '@wdt-k3/k3cloud-sim';
+import {
+  createLogger,
+  createRedis,
+  type Logger,
+  parseConfig,
+  type RedisConnection,
+  redisEnvSchema,
+  toRedisSettings,
+} from '@wdt-k3/runtime';
+import { createDataset, type Dataset, type DatasetShape } from '@wdt-k3/sim-data';
+import { uniquePrefix } from '@wdt-k3/testkit';
+import type { z } from 'zod';
+
+export const FROM_MS = Date.UTC(2026, 9, 1);
+
+/** The simulator's own demo credentials (its config defaults). */
+export const SIM = loadSimConfig({});
+
+export function dataset(seed: number, count: number, shape: Partial<DatasetShape> = {}): Dataset {
+  return createDataset({ seed, count, fromMs: FROM_MS, toMs: FROM_MS + 7 * 86_400_000, shape });
+}
+
+export function quietLogger(): Logger {
+  const level = process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent';
+  return createLogger(
+    { level, service: 'test' },
+    new Writable({ write: (_chunk, _encoding, done) => done() }),
+  );
+}
+
+export interface K3Sim {
+  readonly app: K3SimApp;
+  readonly baseUrl: string;
+  faults(config: z.input<typeof faultsSchema>): Promise<void>;
+  stats(): Promise<Record<string, unknown>>;
+  /** Every stored SAL_OUTSTOCK bill. */
+  bills(): Promise<Array<Record<string, unknown>>>;
+  close(): Promise<void>;
+}
+
+export async function startK3Sim(datasets: readonly Dataset[]): Promise<K3Sim> {
+  const app = buildK3SimApp({
+    credentials: {
+      acctId: SIM.K3_SIM_ACCT_ID,
+      username: SIM.K3_SIM_USERNAME,
+      appId: SIM.K3_SIM_APP_ID,
+      appSecret: SIM.K3_SIM_APP_SECRET,
+      password: SIM.K3_SIM_PASSWORD,
+    },
+    datasets,
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const call = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
+    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+    return (await res.json()) as Record<string, unknown>;
+  };
+  return {
+    app,
+    baseUrl: `${url}/k3cloud/`,
+    faults: async (config) => {
+      await call('PUT', '/_sim/faults', config);
+    },
+    stats: () => call('GET', '/_sim/stats'),
+    bills: async () => {
+      const all: Array<Record<string, unknown>> = [];
+      for (let offset = 0; ; offset += 1000) {
+        const page = await call('GET', `/_sim/bills?formId=SAL_OUTSTOCK&offset=${offset}&limit=1000`);
+        const items = page.bills as Array<Record<string, unknown>>;
+        all.push(...items);
+        if (items.length < 1000) return all;
+      }
+    },
+    close: () => app.close(),
+  };
+}
+
+/** Loader env for the simulator above, a test Redis and a prefix no other test uses. */
+export function loaderEnv(
+  redisUrl: string,
+  sim: K3Sim,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: uniquePrefix('ld').replace(/[^A-Za-z0-9_-]/g, ''),
+    K3_BASE_URL: sim.baseUrl,
+    K3_AUTH_KIND: 'signature',
+    K3_ACCT_ID: SIM.K3_SIM_ACCT_ID,
+    K3_USERNAME: SIM.K3_SIM_USERNAME,
+    K3_APP_ID: SIM.K3_SIM_APP_ID,
+    K3_APP_SECRET: SIM.K3_SIM_APP_SECRET,
+    K3_PASSWORD: SIM.K3_SIM_PASSWORD,
+    LOADER_BATCH_WAIT_MS: '20',
+    LOADER_LOOKUP_BATCH_WAIT_MS: '5',
+    OPS_PORT: '0',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  };
+}
+
+export function openTestQueues(env: Record<string, string>): {
+  redis: RedisConnection;
+  queues: PipelineQueues;
+  prefix: string;
+} {
+  const settings = toRedisSettings(parseConfig(redisEnvSchema, env));
+  const redis = createRedis(settings, 'producer', 'test-producer');
+  return { redis, queues: openQueues(redis, settings.queuePrefix), prefix: settings.queuePrefix };
+}
+
+export const SOURCE = { runId: 'test', kind: 'backfill', pageNo: 0, fetchedAt: FROM_MS } as const;
+
+/** Enqueues orders as the extractor does (job id from stockout_id). */
+export async function enqueueOrders(
+  queues: PipelineQueues,
+  orders: ReadonlyArray<Record<string, unknown>>,
+  options: Omit<EnqueueOptions, 'jobId'> = {},
+): Promise<string[]> {
+  const ids = orders.map((order) => orderJobId(order));
+  await enqueueBulk(
+    queues.orders,
+    'orderLoad',
+    orders.map((order, index) => ({
+      data: { order, source: SOURCE },
+      options: { ...options, jobId: ids[index] as string },
+    })),
+  );
+  return ids;
+}
+
+export function ordersOf(data: Dataset, count = data.count): Array<Record<string, unknown>> {
+  return Array.from({ length: count }, (_, index) => data.orderAt(index));
+}

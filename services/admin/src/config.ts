@@ -10,6 +10,7 @@ import {
   toRedisSettings,
 } from '@wdt-k3/runtime';
 import { z } from 'zod';
+import { type DryRunSettings, dryRunEnvFields, resolveDryRun } from './dry-run-config.ts';
 import { type AdminToken, parseTokenSpecs } from './tokens.ts';
 
 /** Every setting of the admin service; README.md lists them. Nothing else reads process.env. */
@@ -19,6 +20,7 @@ const envSchema = redisEnvSchema.extend({
   ADMIN_TOKENS: envList.default([]),
   ADMIN_AUTH: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  ...dryRunEnvFields,
 });
 
 export interface AdminConfig {
@@ -28,6 +30,8 @@ export interface AdminConfig {
   readonly tokens: readonly AdminToken[] | 'off';
   readonly redis: RedisSettings;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** null: no WDT settings, the dry-run route answers 503. */
+  readonly dryRun: DryRunSettings | null;
 }
 
 /** 127.0.0.0/8, ::1 (and its IPv4-mapped form) and `localhost`: reachable from this host only. */
@@ -42,12 +46,16 @@ export function isLoopbackHost(host: string): boolean {
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): AdminConfig {
   const parsed = parseConfig(envSchema, env, 'admin configuration');
   const tokens = resolveTokens(parsed.ADMIN_AUTH, parsed.ADMIN_HOST, parsed.ADMIN_TOKENS);
+  const problems: string[] = [];
+  const dryRun = resolveDryRun(parsed, problems);
+  if (problems.length > 0) throw new ConfigError(problems, 'admin configuration');
   return {
     host: parsed.ADMIN_HOST,
     port: parsed.ADMIN_PORT,
     tokens,
     redis: toRedisSettings(parsed),
     logLevel: parsed.LOG_LEVEL,
+    dryRun,
   };
 }
 

@@ -9,6 +9,7 @@ import {
 } from '@wdt-k3/runtime';
 import { buildAdminApp } from './app.ts';
 import { type AdminConfig, loadConfig } from './config.ts';
+import { openDryRun } from './dry-run.ts';
 
 /** BullMQ needs Redis reachable when a Queue is built; past this the orchestrator restarts us. */
 const REDIS_STARTUP_TIMEOUT_MS = 60_000;
@@ -33,26 +34,33 @@ const redis = createRedis(config.redis, 'producer', 'admin', logger);
 await waitForRedis(redis, REDIS_STARTUP_TIMEOUT_MS);
 const prefix = config.redis.queuePrefix;
 const queues = openQueues(redis, prefix);
+// Dry runs only with WDT settings; K3 settings add the salesman and sales-order lookups.
+const dryRun = config.dryRun === null ? null : await openDryRun(config.dryRun, logger);
 const app = await buildAdminApp({
   queues,
   redis,
   prefix,
   tokens: config.tokens,
   syncState: createSyncState(redis, prefix),
-  // wired when wdt-client lands: dryRun (fetch by stock-out number, K3 lookups, map), only when
-  // WDT settings are given; until then the route answers 503 ADMIN_DRY_RUN_UNAVAILABLE.
+  ...(dryRun === null ? {} : { dryRun: dryRun.dryRun }),
   logger,
 });
 
 const shutdown = createShutdown(logger, [
   { name: 'http', timeoutMs: 10_000, run: () => app.close() },
   { name: 'queues', timeoutMs: 5_000, run: () => closeQueues(queues) },
+  { name: 'dry-run clients', timeoutMs: 1_000, run: () => dryRun?.close() },
   { name: 'redis', timeoutMs: 5_000, run: () => redis.quit() },
 ]);
 installProcessHandlers(shutdown, logger);
 
 await app.listen({ host: config.host, port: config.port });
 logger.info(
-  { host: config.host, port: config.port, auth: config.tokens === 'off' ? 'off' : config.tokens.length },
+  {
+    host: config.host,
+    port: config.port,
+    auth: config.tokens === 'off' ? 'off' : config.tokens.length,
+    dryRun: config.dryRun === null ? 'off' : config.dryRun.k3 === null ? 'wdt only' : 'wdt and k3',
+  },
   'admin api listening',
 );

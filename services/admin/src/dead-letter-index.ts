@@ -1,0 +1,93 @@
+import type { RedisConnection } from '@wdt-k3/runtime';
+import type { Queue } from 'bullmq';
+import { type DeadLetterSummary, summarizeDeadLetter } from './dead-letter-query.ts';
+
+const ID_CHUNK = 5_000;
+const STAMP_CHUNK = 1_000;
+const FETCH_CHUNK = 200;
+
+/**
+ * The dead-letter queue has no secondary index (the loader writes plain BullMQ jobs), so every
+ * listing, bulk replay and metrics scrape scans it. Cost per scan: the job ids (LRANGE in chunks
+ * of 5,000, ~20 bytes each) and one HGET of `timestamp` per job (pipelined, chunks of 1,000);
+ * only jobs not seen before are read in full (~5-10 KB each, chunks of 200). Summaries are cached
+ * by id and creation time, so a DLQ of 50,000 costs ~1 MB of ids and stamps per scan once warm,
+ * and ~15 MB of memory here; the first scan after start-up reads every job once.
+ */
+export class DeadLetterIndex {
+  readonly #queue: Queue;
+  readonly #redis: RedisConnection;
+  readonly #cache = new Map<string, { createdAt: number; summary: DeadLetterSummary }>();
+
+  constructor(queue: Queue, redis: RedisConnection) {
+    this.#queue = queue;
+    this.#redis = redis;
+  }
+
+  /** Every dead letter now in the queue, unordered. */
+  async scan(): Promise<DeadLetterSummary[]> {
+    const ids = await this.#readIds();
+    const stamps = await this.#readCreatedAt(ids);
+    const missing = ids.filter((id, index) => {
+      const stamp = stamps[index];
+      return stamp !== null && this.#cache.get(id)?.createdAt !== stamp;
+    });
+    await this.#load(missing);
+    const present = new Set<string>();
+    const summaries: DeadLetterSummary[] = [];
+    ids.forEach((id, index) => {
+      const cached = this.#cache.get(id);
+      // A null stamp: removed between LRANGE and HGET (replayed or discarded meanwhile).
+      if (cached === undefined || stamps[index] === null) return;
+      present.add(id);
+      summaries.push(cached.summary);
+    });
+    for (const id of this.#cache.keys()) if (!present.has(id)) this.#cache.delete(id);
+    return summaries;
+  }
+
+  /** Forget one id at once (after a replay or discard), so the next scan does not serve it. */
+  forget(id: string): void {
+    this.#cache.delete(id);
+  }
+
+  async #readIds(): Promise<string[]> {
+    const seen = new Set<string>();
+    for (let start = 0; ; start += ID_CHUNK) {
+      // Oldest first; reading from the tail keeps positions stable while new letters are pushed.
+      const chunk = await this.#queue.getRanges(['wait'], start, start + ID_CHUNK - 1, true);
+      for (const id of chunk) seen.add(id);
+      if (chunk.length < ID_CHUNK) return [...seen];
+    }
+  }
+
+  async #readCreatedAt(ids: readonly string[]): Promise<Array<number | null>> {
+    const stamps: Array<number | null> = [];
+    for (let start = 0; start < ids.length; start += STAMP_CHUNK) {
+      const pipeline = this.#redis.pipeline();
+      for (const id of ids.slice(start, start + STAMP_CHUNK))
+        pipeline.hget(this.#queue.toKey(id), 'timestamp');
+      const replies = (await pipeline.exec()) ?? [];
+      for (const [err, value] of replies) {
+        if (err !== null) throw err;
+        stamps.push(typeof value === 'string' ? Number(value) : null);
+      }
+    }
+    return stamps;
+  }
+
+  async #load(ids: readonly string[]): Promise<void> {
+    for (let start = 0; start < ids.length; start += FETCH_CHUNK) {
+      const jobs = await Promise.all(
+        ids.slice(start, start + FETCH_CHUNK).map((id) => this.#queue.getJob(id)),
+      );
+      for (const job of jobs) {
+        if (job?.id === undefined) continue;
+        this.#cache.set(job.id, {
+          createdAt: job.timestamp,
+          summary: summarizeDeadLetter(job.id, job.data, job.timestamp),
+        });
+      }
+    }
+  }
+}

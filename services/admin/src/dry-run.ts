@@ -1,0 +1,152 @@
+import { createK3CloudClient, type K3CloudClient } from '@wdt-k3/k3cloud-client';
+import {
+  DEFAULT_MAPPING_PROFILE,
+  type LinkMode,
+  loadMappingProfile,
+  type MappingLookups,
+  type MappingProfile,
+  mapStockoutToSalOutstock,
+  parseWdtStockoutOrder,
+  resolveLookupKeys,
+  type SalesOrderLookup,
+  type WdtStockoutOrder,
+} from '@wdt-k3/mapping';
+import type { Logger } from '@wdt-k3/runtime';
+import { createWdtClient, type WdtClient } from '@wdt-k3/wdt-client';
+import type { DryRun } from './context.ts';
+import type { DryRunSettings } from './dry-run-config.ts';
+
+/** The K3 facts the mapping needs: the customer's salesman and the sales order to link to. */
+export interface DryRunLookups {
+  salesman(customerNumber: string): Promise<string | null>;
+  salesOrder(billNo: string): Promise<SalesOrderLookup | null>;
+}
+
+export interface DryRunDeps {
+  /** The stock-out as WDT sends it, or null when WDT has none with that number. */
+  readonly fetchOrder: (stockoutNo: string, signal?: AbortSignal) => Promise<Record<string, unknown> | null>;
+  readonly profile: MappingProfile;
+  readonly linkMode: LinkMode;
+  /** null: no K3 configured; the bill is mapped without a salesman and without links. */
+  readonly lookups: DryRunLookups | null;
+}
+
+/**
+ * The loader's steps up to the save, on one order fetched now: parse, look up, map. Nothing is
+ * written anywhere. Without K3 lookups the link mode drops to `off`, since every link would
+ * otherwise be reported missing; the answer then says `unlinked`.
+ */
+export function createDryRun(deps: DryRunDeps): DryRun {
+  return async (stockoutNo, signal) => {
+    const order = await deps.fetchOrder(stockoutNo, signal);
+    if (order === null) return { found: false };
+    const parsed = parseWdtStockoutOrder(order);
+    if (!parsed.ok) return { found: true, order, result: { ok: false, issues: parsed.issues } };
+    const linkMode = deps.lookups === null ? 'off' : deps.linkMode;
+    const lookups = await lookUp(parsed.value, deps.profile, linkMode, deps.lookups);
+    const mapped = mapStockoutToSalOutstock(parsed.value, deps.profile, lookups, { linkMode });
+    return mapped.ok
+      ? {
+          found: true,
+          order,
+          result: { ok: true, model: mapped.value, unlinked: mapped.unlinked || deps.lookups === null },
+        }
+      : { found: true, order, result: { ok: false, issues: mapped.issues } };
+  };
+}
+
+async function lookUp(
+  order: WdtStockoutOrder,
+  profile: MappingProfile,
+  linkMode: LinkMode,
+  lookups: DryRunLookups | null,
+): Promise<MappingLookups> {
+  if (lookups === null) return { salesmanNumber: null, salesOrder: null };
+  const keys = resolveLookupKeys(order, profile);
+  const [salesmanNumber, salesOrder] = await Promise.all([
+    keys.customerNumber === null ? null : lookups.salesman(keys.customerNumber),
+    linkMode === 'off' || keys.salesOrderNo === null ? null : lookups.salesOrder(keys.salesOrderNo),
+  ]);
+  return { salesmanNumber, salesOrder };
+}
+
+/** One WDT query by stock-out number (page 0 is enough: a number names one stock-out). */
+export function wdtOrderFetcher(wdt: Pick<WdtClient, 'queryStockoutPage'>): DryRunDeps['fetchOrder'] {
+  return async (stockoutNo, signal) => {
+    const page = await wdt.queryStockoutPage({ stockoutNo, pageNo: 0, pageSize: 10 }, signal);
+    const exact = page.orders.find(
+      (order) => order.order_no === stockoutNo || order.stockout_no === stockoutNo,
+    );
+    return exact ?? null;
+  };
+}
+
+const text = (value: unknown): string => (value === null || value === undefined ? '' : String(value));
+const quoted = (value: string): string => `'${value.replaceAll("'", "''")}'`;
+
+/**
+ * Direct, uncached K3 queries: a dry run asks once per click. The same two queries as the
+ * loader's batched lookups (services/loader/src/lookups.ts), which live in a service and so
+ * cannot be shared; a package for them would serve both.
+ */
+export function k3DryRunLookups(client: Pick<K3CloudClient, 'queryAll'>): DryRunLookups {
+  return {
+    salesman: async (customerNumber) => {
+      const rows = await client.queryAll({
+        formId: 'BD_Customer',
+        fieldKeys: ['FNumber', 'FSELLER.FNumber'],
+        filterString: `FNumber = ${quoted(customerNumber)}`,
+      });
+      const seller = text(rows[0]?.[1]);
+      return seller === '' ? null : seller;
+    },
+    salesOrder: async (billNo) => {
+      const rows = await client.queryAll({
+        formId: 'SAL_SaleOrder',
+        fieldKeys: ['FID', 'FBillNo', 'FSaleOrderEntry_FEntryID', 'FMaterialId.FNumber'],
+        filterString: `FBillNo = ${quoted(billNo)}`,
+        orderString: 'FSaleOrderEntry_FSeq ASC',
+      });
+      const first = rows[0];
+      if (first === undefined) return null;
+      return {
+        fid: Number(first[0]),
+        billNo: text(first[1]),
+        entries: rows.map((row) => ({ entryId: Number(row[2]), materialNumber: text(row[3]) })),
+      };
+    },
+  };
+}
+
+/** Builds the dry run from settings (main.ts); `close` ends the clients' keep-alive sockets. */
+export async function openDryRun(
+  settings: DryRunSettings,
+  logger: Logger,
+): Promise<{ dryRun: DryRun; close: () => void }> {
+  const profile =
+    settings.mappingProfilePath === undefined
+      ? DEFAULT_MAPPING_PROFILE
+      : await loadMappingProfile(settings.mappingProfilePath);
+  const wdt = createWdtClient({ ...settings.wdt, logger });
+  const k3 =
+    settings.k3 === null
+      ? null
+      : createK3CloudClient({
+          ...settings.k3,
+          maxConcurrentRequests: 2,
+          logger: logger.child({ component: 'k3-client' }),
+        });
+  const dryRun = createDryRun({
+    fetchOrder: wdtOrderFetcher(wdt),
+    profile,
+    linkMode: settings.linkMode,
+    lookups: k3 === null ? null : k3DryRunLookups(k3),
+  });
+  return {
+    dryRun,
+    close: () => {
+      wdt.close();
+      k3?.close();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import type { PipelineQueues } from '@wdt-k3/jobs';
+import type { Queue } from 'bullmq';
+
+/** The states reported per queue. BullMQ 6 has no separate `paused` state; `paused` is a flag. */
+export const JOB_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'completed',
+  'failed',
+] as const;
+export type JobStateName = (typeof JOB_STATES)[number];
+
+export interface QueueStats {
+  readonly queue: string;
+  readonly paused: boolean;
+  readonly counts: Record<JobStateName, number>;
+  /** Seconds since the oldest waiting job became due; null when nothing waits. */
+  readonly oldestWaitingSeconds: number | null;
+}
+
+/**
+ * When the oldest waiting job became due: its creation plus its delay, or its last start when it
+ * is waiting again after a failed attempt (BullMQ keeps no "entered wait at" time, so a retried
+ * job's age counts from its last attempt).
+ */
+async function oldestWaitingSince(queue: Queue): Promise<number | null> {
+  const [id] = await queue.getRanges(['wait'], 0, 0, true);
+  if (id === undefined) return null;
+  const job = await queue.getJob(id);
+  if (job === undefined) return null;
+  return Math.max(job.timestamp + (job.opts.delay ?? 0), job.processedOn ?? 0);
+}
+
+export async function readQueueStats(queue: Queue, now: number): Promise<QueueStats> {
+  const [raw, paused, since] = await Promise.all([
+    queue.getJobCounts(...JOB_STATES),
+    queue.isPaused(),
+    oldestWaitingSince(queue),
+  ]);
+  const counts = Object.fromEntries(JOB_STATES.map((state) => [state, raw[state] ?? 0])) as Record<
+    JobStateName,
+    number
+  >;
+  return {
+    queue: queue.name,
+    paused,
+    counts,
+    oldestWaitingSeconds: since === null ? null : Math.max(0, (now - since) / 1000),
+  };
+}
+
+export async function readAllQueueStats(queues: PipelineQueues, now: number): Promise<QueueStats[]> {
+  return Promise.all(Object.values(queues).map((queue) => readQueueStats(queue, now)));
+}
+
+/** The queues a pipeline pause stops: intake (sync, pages) and loading (orders). The DLQ has no consumer. */
+export function pausableQueues(queues: PipelineQueues): Queue[] {
+  return [queues.sync, queues.pages, queues.orders];
+}

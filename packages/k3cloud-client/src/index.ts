@@ -2,6 +2,13 @@ export { type BillDisposition, classifyBillOutcome, isDuplicateBillNumberMessage
 export { createK3CloudClient } from './client.ts';
 export { isK3Error, K3_ERROR_CODES, K3Error, type K3ErrorCode, type K3ErrorOptions } from './errors.ts';
 export {
+  findBillIds,
+  findCustomerSellers,
+  findSalesOrders,
+  inFilter,
+  type SalesOrderRecord,
+} from './reads.ts';
+export {
   apiStringToSign,
   buildSignatureHeaders,
   decodeClientSecret,

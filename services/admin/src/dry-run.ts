@@ -1,4 +1,9 @@
-import { createK3CloudClient, type K3CloudClient } from '@wdt-k3/k3cloud-client';
+import {
+  createK3CloudClient,
+  findCustomerSellers,
+  findSalesOrders,
+  type K3CloudClient,
+} from '@wdt-k3/k3cloud-client';
 import {
   DEFAULT_MAPPING_PROFILE,
   type LinkMode,
@@ -81,40 +86,14 @@ export function wdtOrderFetcher(wdt: Pick<WdtClient, 'queryStockoutPage'>): DryR
   };
 }
 
-const text = (value: unknown): string => (value === null || value === undefined ? '' : String(value));
-const quoted = (value: string): string => `'${value.replaceAll("'", "''")}'`;
-
-/**
- * Direct, uncached K3 queries: a dry run asks once per click. The same two queries as the
- * loader's batched lookups (services/loader/src/lookups.ts), which live in a service and so
- * cannot be shared; a package for them would serve both.
- */
+/** Direct, uncached K3 queries (a dry run asks once per click): the loader's reads, one at a time. */
 export function k3DryRunLookups(client: Pick<K3CloudClient, 'queryAll'>): DryRunLookups {
   return {
     salesman: async (customerNumber) => {
-      const rows = await client.queryAll({
-        formId: 'BD_Customer',
-        fieldKeys: ['FNumber', 'FSELLER.FNumber'],
-        filterString: `FNumber = ${quoted(customerNumber)}`,
-      });
-      const seller = text(rows[0]?.[1]);
-      return seller === '' ? null : seller;
+      const seller = (await findCustomerSellers(client, [customerNumber])).get(customerNumber);
+      return seller === undefined || seller === '' ? null : seller;
     },
-    salesOrder: async (billNo) => {
-      const rows = await client.queryAll({
-        formId: 'SAL_SaleOrder',
-        fieldKeys: ['FID', 'FBillNo', 'FSaleOrderEntry_FEntryID', 'FMaterialId.FNumber'],
-        filterString: `FBillNo = ${quoted(billNo)}`,
-        orderString: 'FSaleOrderEntry_FSeq ASC',
-      });
-      const first = rows[0];
-      if (first === undefined) return null;
-      return {
-        fid: Number(first[0]),
-        billNo: text(first[1]),
-        entries: rows.map((row) => ({ entryId: Number(row[2]), materialNumber: text(row[3]) })),
-      };
-    },
+    salesOrder: async (billNo) => (await findSalesOrders(client, [billNo])).get(billNo) ?? null,
   };
 }
 

@@ -6,8 +6,6 @@ import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
 import type { AuditLog } from './audit.ts';
 import { callerName } from './auth.ts';
 
-type BoardServerAdapter = Parameters<typeof createBullBoard>[0]['serverAdapter'];
-
 export const UI_FULL_PATH = '/ui/full';
 export const UI_READ_PATH = '/ui/read';
 
@@ -25,13 +23,10 @@ function boardPlugin(queues: PipelineQueues, basePath: string, readOnly: boolean
     queues: Object.values(queues).map(
       (queue) => new BullMQAdapter(queue, { readOnlyMode: readOnly || queue.name === QUEUES.failed }),
     ),
-    // @bull-board/fastify 9.10.1 pins @bull-board/api 9.10.1 exactly while the catalog has
-    // ^9.10.2, so two copies are installed and their adapter classes differ only by a private
-    // field; the server adapter is used structurally, so the cast is safe.
-    serverAdapter: serverAdapter as unknown as BoardServerAdapter,
+    serverAdapter,
     options: { uiConfig: { boardTitle: readOnly ? 'wdt-k3 (read-only)' : 'wdt-k3' } },
   });
-  return serverAdapter.registerPlugin() as unknown as FastifyPluginCallback;
+  return serverAdapter.registerPlugin();
 }
 
 const isWrite = (method: string): boolean => method !== 'GET' && method !== 'HEAD';

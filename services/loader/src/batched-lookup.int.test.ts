@@ -2,7 +2,7 @@ import { useRedisServer } from '@wdt-k3/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quietLogger } from '../test/harness.ts';
-import { createBatchedLookup, inFilter } from './batched-lookup.ts';
+import { createBatchedLookup } from './batched-lookup.ts';
 
 describe('createBatchedLookup', () => {
   const server = useRedisServer();
@@ -63,9 +63,5 @@ describe('createBatchedLookup', () => {
     await expect(lookup.get('a')).rejects.toThrow('K3 down');
     expect(await lookup.get('a')).toBe('YW1');
     expect(calls).toHaveLength(2);
-  });
-
-  it('builds K3 in-filters with quotes doubled', () => {
-    expect(inFilter('FNumber', ["A'1", 'B'])).toBe("FNumber in ('A''1','B')");
   });
 });

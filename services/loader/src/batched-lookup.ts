@@ -104,8 +104,3 @@ export function createBatchedLookup<V>(options: BatchedLookupOptions<V>): Batche
     },
   };
 }
-
-/** K3 FilterString values are SQL-like string literals: a quote is doubled. */
-export function inFilter(field: string, values: readonly string[]): string {
-  return `${field} in (${values.map((value) => `'${value.replaceAll("'", "''")}'`).join(',')})`;
-}

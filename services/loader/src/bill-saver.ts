@@ -2,10 +2,10 @@ import {
   type BatchSaveOptions,
   type BillOutcome,
   classifyBillOutcome,
+  findBillIds,
   type K3CloudClient,
 } from '@wdt-k3/k3cloud-client';
 import { isAppError, type Logger } from '@wdt-k3/runtime';
-import { inFilter } from './batched-lookup.ts';
 import { type FieldError, LOADER_ERROR_CODES, OrderError } from './errors.ts';
 
 export const SAL_OUTSTOCK = 'SAL_OUTSTOCK';
@@ -109,16 +109,8 @@ export function createBillSaver(
     }
   };
 
-  const findExisting = async (billNos: readonly string[]): Promise<Map<string, number>> => {
-    const rows = await timed('query', () =>
-      client.queryAll({
-        formId: SAL_OUTSTOCK,
-        fieldKeys: ['FID', 'FBillNo'],
-        filterString: inFilter('FBillNo', billNos),
-      }),
-    );
-    return new Map(rows.map((row) => [String(row[1]), Number(row[0])]));
-  };
+  const findExisting = (billNos: readonly string[]): Promise<Map<string, number>> =>
+    timed('query', () => findBillIds(client, SAL_OUTSTOCK, billNos));
 
   const settle = (pending: Pending, outcome: SaveOutcome | { error: unknown }): void => {
     for (const waiter of pending.waiters) {

@@ -1,7 +1,7 @@
-import type { K3CloudClient } from '@wdt-k3/k3cloud-client';
+import { findCustomerSellers, findSalesOrders, type K3CloudClient } from '@wdt-k3/k3cloud-client';
 import type { SalesOrderLookup } from '@wdt-k3/mapping';
 import type { Logger, RedisConnection } from '@wdt-k3/runtime';
-import { createBatchedLookup, inFilter } from './batched-lookup.ts';
+import { createBatchedLookup } from './batched-lookup.ts';
 
 export interface Lookups {
   /** The customer's salesman number (BD_Customer.FSELLER); null when the customer has none or does not exist. */
@@ -15,8 +15,6 @@ export interface LookupSettings {
   readonly missTtlMs: number;
   readonly batchWaitMs: number;
 }
-
-const text = (value: unknown): string => (value === null || value === undefined ? '' : String(value));
 
 /** Customer → salesman and sales order → entries, batched and cached (see createBatchedLookup). */
 export function createLookups(
@@ -41,35 +39,13 @@ export function createLookups(
     ...common,
     name: 'customer-seller',
     onCacheResult: (hit) => onCacheResult?.('customer', hit),
-    fetch: async (numbers) => {
-      const rows = await client.queryAll({
-        formId: 'BD_Customer',
-        fieldKeys: ['FNumber', 'FSELLER.FNumber'],
-        filterString: inFilter('FNumber', numbers),
-      });
-      return new Map(rows.map((row) => [text(row[0]), text(row[1])]));
-    },
+    fetch: (numbers) => findCustomerSellers(client, numbers),
   });
   const salesOrders = createBatchedLookup<SalesOrderLookup>({
     ...common,
     name: 'sales-order',
     onCacheResult: (hit) => onCacheResult?.('sales-order', hit),
-    fetch: async (billNos) => {
-      const rows = await client.queryAll({
-        formId: 'SAL_SaleOrder',
-        fieldKeys: ['FID', 'FBillNo', 'FSaleOrderEntry_FEntryID', 'FMaterialId.FNumber', 'FQty'],
-        filterString: inFilter('FBillNo', billNos),
-        orderString: 'FBillNo ASC,FSaleOrderEntry_FSeq ASC',
-      });
-      const byBill = new Map<string, SalesOrderLookup>();
-      for (const row of rows) {
-        const billNo = text(row[1]);
-        const order = byBill.get(billNo) ?? { fid: Number(row[0]), billNo, entries: [] };
-        order.entries.push({ entryId: Number(row[2]), materialNumber: text(row[3]) });
-        byBill.set(billNo, order);
-      }
-      return byBill;
-    },
+    fetch: (billNos) => findSalesOrders(client, billNos),
   });
   return {
     salesman: async (customerNumber) => {

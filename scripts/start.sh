@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The run command of the README: installs what is missing (Node 24, pnpm, dependencies from the
-# lockfile) and runs the whole pipeline locally. Redis: REDIS_URL if set, otherwise a private
-# redis-server spawned from PATH (the embedded default).
+# lockfile) and runs the whole pipeline locally (services/local-run): Redis from REDIS_URL or an
+# embedded redis-server from PATH, both simulators, the extractor, loaders and the admin API.
+# Flags: ./scripts/start.sh --help
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain.sh"
 ensure_node
@@ -9,4 +10,4 @@ ensure_pnpm
 if [ -z "${REDIS_URL:-}" ]; then ensure_redis_server; fi
 ensure_dependencies
 cd "$WDT_K3_ROOT"
-exec node scripts/local-run.ts "$@"
+exec node services/local-run/src/main.ts "$@"

@@ -32,6 +32,15 @@ export interface StartProcessOptions {
   readonly cwd?: string;
   /** Echo lines to this process's stderr, prefixed by name (debugging). */
   readonly echo?: boolean;
+  /** Called with every line (e.g. to write a log file). */
+  readonly onLine?: (line: string) => void;
+  /** Keep only the last N lines in memory (long-running processes); default all. */
+  readonly maxLines?: number;
+  /**
+   * Own process group: a terminal's Ctrl-C then reaches only the parent, which stops its
+   * children in order instead of all of them at once.
+   */
+  readonly detached?: boolean;
 }
 
 /** Spawns a real process and follows its output, for end-to-end and outage tests. */
@@ -44,6 +53,7 @@ export function startProcess(
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   running.add(child);
   const lines: string[] = [];
@@ -51,6 +61,8 @@ export function startProcess(
   let hasExited = false;
   const onLine = (line: string): void => {
     lines.push(line);
+    if (options.maxLines !== undefined && lines.length > options.maxLines) lines.shift();
+    options.onLine?.(line);
     if (options.echo === true) process.stderr.write(`[${options.name}] ${line}\n`);
     for (const waiter of waiters) {
       if (waiter.pattern.test(line)) {

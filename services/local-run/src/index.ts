@@ -1,0 +1,3 @@
+export { type LocalRunOptions, parseOptions, USAGE } from './options.ts';
+export { formatSummary, reconcile, type Summary } from './reconcile.ts';
+export { type LocalRun, startLocalRun } from './run.ts';

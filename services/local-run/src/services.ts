@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findFreePort } from '@wdt-k3/testkit';
+import type { Fleet } from './fleet.ts';
+import type { LocalRunOptions } from './options.ts';
+
+/** The simulators' documented demo credentials (their config defaults). */
+const WDT = { appKey: 'wdt-sim-app-key', appSecret: 'wdt-sim-app-secret', sid: 'wdt-sim' } as const;
+const K3 = {
+  acctId: '66f0a1b2c3d4e5',
+  username: 'apiuser',
+  appId: '300001_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY',
+  appSecret: '0123456789abcdef0123456789abcdef',
+} as const;
+
+export interface Endpoints {
+  readonly wdtUrl: string;
+  readonly k3Url: string;
+  readonly adminUrl: string;
+  readonly adminTokenFile: string;
+  readonly loaderOpsPorts: readonly number[];
+}
+
+export interface DatasetWindow {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+const post = async (url: string, method: 'POST' | 'PUT', body: unknown): Promise<void> => {
+  const res = await fetch(url, {
+    method,
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
+  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${await res.text()}`);
+};
+
+/** Seeds both simulators from one seed and window, so every WDT order resolves in K3. */
+async function seedSimulators(
+  wdtUrl: string,
+  k3Url: string,
+  options: LocalRunOptions,
+  window: DatasetWindow,
+): Promise<void> {
+  const shape = {
+    unknownMaterialRate: options['invalid-rate'] / 2,
+    missingCustomerRate: options['invalid-rate'] / 2,
+  };
+  const dataset = { seed: options.seed, count: options.orders, from: window.fromMs, to: window.toMs, shape };
+  await post(`${wdtUrl}/_sim/generate`, 'POST', dataset);
+  await post(`${k3Url}/_sim/generate-basedata`, 'POST', dataset);
+  const k3Rate = options['k3-fault-rate'] / 3;
+  if (k3Rate > 0) {
+    await post(`${k3Url}/_sim/faults`, 'PUT', {
+      http5xx: { rate: k3Rate, services: ['BatchSave'] },
+      dropAfterCommit: { rate: k3Rate, services: ['BatchSave'] },
+      hang: { rate: k3Rate, afterCommit: true, services: ['BatchSave'], maxMs: 30_000 },
+    });
+  }
+  const wdtRate = options['wdt-fault-rate'] / 2;
+  if (wdtRate > 0) await post(`${wdtUrl}/_sim/faults`, 'PUT', { errorRate: wdtRate, dropRate: wdtRate });
+}
+
+/** Starts simulators, loaders, admin and the extractor (last, so the loaders are ready). */
+export async function startServices(
+  fleet: Fleet,
+  options: LocalRunOptions,
+  redisUrl: string,
+  prefix: string,
+  runDir: string,
+  window: DatasetWindow,
+): Promise<Endpoints> {
+  const common = { REDIS_URL: redisUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'info' };
+  const [wdtPort, k3Port, adminPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
+  const wdtUrl = `http://127.0.0.1:${wdtPort}`;
+  const k3Url = `http://127.0.0.1:${k3Port}`;
+  const limit = String(options['wdt-rate-limit']);
+  await Promise.all([
+    fleet.start(
+      'wdt-sim',
+      'wdt-sim',
+      { WDT_SIM_PORT: String(wdtPort), WDT_SIM_RATE_LIMIT_PER_MINUTE: limit },
+      /wdt-sim listening/,
+    ),
+    fleet.start('k3cloud-sim', 'k3cloud-sim', { K3_SIM_PORT: String(k3Port) }, /k3cloud-sim listening/),
+  ]);
+  await seedSimulators(wdtUrl, k3Url, options, window);
+
+  const wdtEnv = {
+    WDT_BASE_URL: `${wdtUrl}/router/qm`,
+    WDT_APP_KEY: WDT.appKey,
+    WDT_APP_SECRET: WDT.appSecret,
+    WDT_SID: WDT.sid,
+  };
+  const k3Env = {
+    K3_BASE_URL: `${k3Url}/k3cloud/`,
+    K3_AUTH_KIND: 'signature',
+    K3_ACCT_ID: K3.acctId,
+    K3_USERNAME: K3.username,
+    K3_APP_ID: K3.appId,
+    K3_APP_SECRET: K3.appSecret,
+  };
+  const loaderOpsPorts: number[] = [];
+  for (let index = 1; index <= options.loaders; index += 1) {
+    const port = await findFreePort();
+    loaderOpsPorts.push(port);
+    // Hanging K3 calls (a fault knob) end at this timeout and are checked, not re-sent.
+    const env = { ...common, ...k3Env, OPS_PORT: String(port), K3_REQUEST_TIMEOUT_MS: '10000' };
+    await fleet.start(`loader-${index}`, 'loader', env, /"msg":"loader started"/);
+  }
+  const token = randomBytes(24).toString('hex');
+  const adminTokenFile = join(runDir, 'admin-token');
+  writeFileSync(adminTokenFile, `${token}\n`, { mode: 0o600 });
+  const adminEnv = {
+    ...common,
+    ...wdtEnv,
+    ...k3Env,
+    ADMIN_PORT: String(adminPort),
+    ADMIN_TOKENS: `local:full:${token}`,
+  };
+  await fleet.start('admin', 'admin', adminEnv, /"msg":"admin api listening"/);
+  const extractorEnv = {
+    ...common,
+    ...wdtEnv,
+    OPS_PORT: String(await findFreePort()),
+    WDT_RATE_LIMIT_PER_MINUTE: limit,
+    EXTRACT_START_FROM: new Date(window.fromMs).toISOString(),
+    EXTRACT_POLL_INTERVAL_MS: '2000',
+    EXTRACT_MAX_WINDOW_MS: String(6 * 3_600_000),
+  };
+  await fleet.start('extractor', 'extractor', extractorEnv, /"msg":"extractor started"/);
+  return { wdtUrl, k3Url, adminUrl: `http://127.0.0.1:${adminPort}`, adminTokenFile, loaderOpsPorts };
+}

@@ -101,7 +101,7 @@ export function renderListing(listing: Listing, style: Style): string[] {
   return [
     ...table,
     '',
-    `${listing.items.length} shown of ${plural(listing.total, 'match', 'matches')}. By code (other filters applied):`,
+    `${listing.items.length} shown of ${plural(listing.total, 'match', 'matches')}. By code (every filter but --code):`,
     ...byCodeLines(listing.byCode, style),
     ...more,
   ];

@@ -1,6 +1,6 @@
 import { GLOBAL_OPTIONS, subcommandsOf, usageLine } from './args.ts';
 import type { CommandSpec, OptionSpecs } from './commands/types.ts';
-import { formatTable } from './table.ts';
+import { formatTable, indent } from './table.ts';
 
 const EXIT_CODES = [
   'Exit codes: 0 ok · 1 the admin API answered an error · 2 usage error · 3 the admin API cannot be reached.',
@@ -8,9 +8,7 @@ const EXIT_CODES = [
 
 /** Two aligned columns, indented, without a header row. */
 function indented(rows: ReadonlyArray<readonly string[]>): string[] {
-  return formatTable([{ header: '' }, { header: '' }], rows)
-    .slice(1)
-    .map((line) => `  ${line}`);
+  return indent(formatTable([{ header: '' }, { header: '' }], rows).slice(1));
 }
 
 function optionLines(options: OptionSpecs): string[] {
@@ -63,8 +61,7 @@ export function groupHelp(group: readonly string[], commands: readonly CommandSp
 export function commandHelp(command: CommandSpec): string[] {
   const own =
     Object.keys(command.options).length > 0 ? ['', 'Options:', ...optionLines(command.options)] : [];
-  const examples =
-    command.examples === undefined ? [] : ['', 'Examples:', ...command.examples.map((line) => `  ${line}`)];
+  const examples = command.examples === undefined ? [] : ['', 'Examples:', ...indent(command.examples)];
   return [
     usageLine(command),
     '',

@@ -104,3 +104,8 @@ export function formatFields(fields: ReadonlyArray<readonly [string, string]>): 
   const width = Math.max(0, ...fields.map(([label]) => displayWidth(label)));
   return fields.map(([label, value]) => `${pad(label, width, 'left')}  ${value}`.trimEnd());
 }
+
+/** Lines indented by two spaces (a table under a heading). */
+export function indent(lines: readonly string[]): string[] {
+  return lines.map((line) => `  ${line}`);
+}

@@ -4,7 +4,7 @@ import { pathOf } from '../client.ts';
 import { EXIT, type ExitCode } from '../errors.ts';
 import { plural } from '../format.ts';
 import type { Style } from '../output.ts';
-import { formatTable } from '../table.ts';
+import { formatTable, indent } from '../table.ts';
 import { readAnswer } from './answers.ts';
 import { FILTER_OPTIONS } from './failed-list.ts';
 import type { CommandContext, CommandSpec, ParsedArgs } from './types.ts';
@@ -58,18 +58,14 @@ export function renderBulk(result: BulkOutcome, style: Style): string[] {
     ];
   }
   const summary = `Matched ${result.matched}: replayed ${result.replayed.length}, skipped ${result.skipped.length}, failed ${result.failed.length}, not attempted ${result.notAttempted.length}.`;
-  const section = (title: string, header: string[], rows: string[][]): string[] =>
-    rows.length === 0
-      ? []
-      : [
-          '',
-          title,
-          ...formatTable(
-            header.map((h) => ({ header: h })),
-            rows,
-            style.bold,
-          ).map((l) => `  ${l}`),
-        ];
+  const section = (title: string, header: string[], rows: string[][]): string[] => {
+    const table = formatTable(
+      header.map((text) => ({ header: text })),
+      rows,
+      style.bold,
+    );
+    return rows.length === 0 ? [] : ['', title, ...indent(table)];
+  };
   return [
     summary,
     ...section(

@@ -4,7 +4,7 @@ import { pathOf } from '../client.ts';
 import { EXIT } from '../errors.ts';
 import { formatBeijing, plural, prettyJson } from '../format.ts';
 import type { Style } from '../output.ts';
-import { cleanCell, formatFields, formatTable } from '../table.ts';
+import { cleanCell, formatFields, formatTable, indent } from '../table.ts';
 import { readAnswer } from './answers.ts';
 import type { CommandSpec } from './types.ts';
 
@@ -62,23 +62,29 @@ function orderLine(order: Readonly<Record<string, unknown>>): string {
 }
 
 export function issueTable(issues: ReadonlyArray<z.output<typeof issueSchema>>, style: Style): string[] {
-  return formatTable(
-    [{ header: 'CODE' }, { header: 'PATH' }, { header: 'MESSAGE' }],
-    issues.map((issue) => [issue.code, issue.path, issue.message]),
-    style.bold,
-  ).map((line) => `  ${line}`);
+  return indent(
+    formatTable(
+      [{ header: 'CODE' }, { header: 'PATH' }, { header: 'MESSAGE' }],
+      issues.map((issue) => [issue.code, issue.path, issue.message]),
+      style.bold,
+    ),
+  );
 }
 
-function letterLines(detail: Detail, letter: Letter, style: Style): string[] {
-  const { error } = letter;
-  const source = `${letter.source.kind} run ${letter.source.runId}${letter.source.pageNo === null ? '' : `, page ${letter.source.pageNo}`}`;
+function summaryFields(detail: Detail, letter: Letter, style: Style): string[] {
+  const { error, source } = letter;
+  const page = source.pageNo === null ? '' : `, page ${source.pageNo}`;
   const check = detail.orderCheck;
-  const lines = formatFields([
+  const verdict =
+    check === null
+      ? '-'
+      : check.ok
+        ? 'ok: the stored order passes the wire schema'
+        : 'fails: a replay needs an edited order or --force';
+  const retry = error.retryable ? 'retryable' : 'not retryable';
+  return formatFields([
     ['Dead letter', detail.id],
-    [
-      'Error',
-      `${style.red(error.code)} (${error.retryable ? 'retryable' : 'not retryable'}): ${cleanCell(error.message)}`,
-    ],
+    ['Error', `${style.red(error.code)} (${retry}): ${cleanCell(error.message)}`],
     ...(error.msgCode === null ? [] : ([['K3 msgCode', String(error.msgCode)]] as const)),
     ['Order', orderLine(letter.order)],
     [
@@ -86,31 +92,20 @@ function letterLines(detail: Detail, letter: Letter, style: Style): string[] {
       `${formatBeijing(letter.failedAt)} (Beijing) after ${plural(letter.attemptsMade, 'attempt')}`,
     ],
     ['First queued', `${formatBeijing(letter.firstEnqueuedAt)} (Beijing)`],
-    ['Source', `${source}, fetched ${formatBeijing(letter.source.fetchedAt)}`],
+    ['Source', `${source.kind} run ${source.runId}${page}, fetched ${formatBeijing(source.fetchedAt)}`],
     ['Replays', `${detail.replaysSoFar} so far`],
-    [
-      'Replay check',
-      check === null
-        ? '-'
-        : check.ok
-          ? 'ok: the stored order passes the wire schema'
-          : 'fails: a replay needs an edited order or --force',
-    ],
+    ['Replay check', verdict],
   ]);
-  const fieldErrors =
-    error.fieldErrors.length === 0
-      ? []
-      : [
-          '',
-          'K3 field errors:',
-          ...formatTable(
-            [{ header: 'FIELD' }, { header: 'MESSAGE' }],
-            error.fieldErrors.map((f) => [f.field ?? '-', f.message]),
-            style.bold,
-          ).map((l) => `  ${l}`),
-        ];
-  const issues =
-    check === null || check.ok ? [] : ['', 'Replay check issues:', ...issueTable(check.issues, style)];
+}
+
+function letterLines(detail: Detail, letter: Letter, style: Style): string[] {
+  const { fieldErrors } = letter.error;
+  const check = detail.orderCheck;
+  const fieldTable = formatTable(
+    [{ header: 'FIELD' }, { header: 'MESSAGE' }],
+    fieldErrors.map((fieldError) => [fieldError.field ?? '-', fieldError.message]),
+    style.bold,
+  );
   const history = formatTable(
     [
       { header: '#', align: 'right' },
@@ -125,8 +120,15 @@ function letterLines(detail: Detail, letter: Letter, style: Style): string[] {
       entry.message,
     ]),
     style.bold,
-  ).map((line) => `  ${line}`);
-  return [...lines, ...fieldErrors, ...issues, '', 'Attempts:', ...history];
+  );
+  return [
+    ...summaryFields(detail, letter, style),
+    ...(fieldErrors.length === 0 ? [] : ['', 'K3 field errors:', ...indent(fieldTable)]),
+    ...(check === null || check.ok ? [] : ['', 'Replay check issues:', ...issueTable(check.issues, style)]),
+    '',
+    'Attempts:',
+    ...indent(history),
+  ];
 }
 
 export function renderDetail(detail: Detail, style: Style): string[] {

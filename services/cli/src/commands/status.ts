@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { EXIT } from '../errors.ts';
 import { formatBeijing, formatDuration, plural } from '../format.ts';
 import type { Style } from '../output.ts';
-import { formatFields, formatTable } from '../table.ts';
+import { formatFields, formatTable, indent } from '../table.ts';
 import { readAnswer } from './answers.ts';
 import { byCodeLines, listingSchema } from './failed-list.ts';
 import type { CommandSpec } from './types.ts';
@@ -124,7 +124,7 @@ export function renderStatus(answers: StatusAnswers, adminUrl: string, style: St
       ...syncFields(answers.sync),
       ['Dead letters', dead === 0 ? '0' : style.yellow(String(dead))],
     ]),
-    ...(dead === 0 ? [] : ['', ...byCodeLines(answers.failed.byCode, style).map((line) => `  ${line}`)]),
+    ...(dead === 0 ? [] : ['', ...indent(byCodeLines(answers.failed.byCode, style))]),
     '',
     ...queueTable(answers.queues.queues, style),
   ];

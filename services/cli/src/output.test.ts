@@ -12,10 +12,11 @@ describe('createOutput', () => {
   it('blanks every secret it was given, on stdout and stderr alike', () => {
     const stdout = sink();
     const stderr = sink();
-    const out = createOutput(stdout, stderr, createStyle(false), ['s3cret-token', '']);
+    const out = createOutput(stdout, stderr, createStyle(false), ['s3cret-token', '', 'a']);
     out.line('Bearer s3cret-token was here');
     out.json({ echoed: 's3cret-token' });
     out.error(['s3cret-token', 'twice s3cret-token s3cret-token']);
+    // A one-letter "token" is no secret worth blanking every `a` for.
     expect(stdout.chunks.join('')).toBe('Bearer [redacted] was here\n{\n  "echoed": "[redacted]"\n}\n');
     expect(stderr.chunks.join('')).toBe('[redacted]\ntwice [redacted] [redacted]\n');
   });

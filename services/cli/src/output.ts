@@ -37,6 +37,12 @@ export interface Output {
 }
 
 /**
+ * Shorter values are no admin token (those are ≥ 32 characters), and blanking every `a` of the
+ * output because someone set the token to `a` would make it unreadable.
+ */
+const MIN_SECRET_LENGTH = 8;
+
+/**
  * Every byte goes through `redact`, which blanks the secrets given: the token must not appear
  * in any output, even if an answer or an error message ever echoed it.
  */
@@ -46,7 +52,7 @@ export function createOutput(
   style: Style,
   secrets: readonly string[],
 ): Output {
-  const known = secrets.filter((secret) => secret.length > 0);
+  const known = secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH);
   const redact = (text: string): string =>
     known.reduce((result, secret) => result.replaceAll(secret, '[redacted]'), text);
   const write = (sink: TextSink, lines: readonly string[]): void => {

@@ -31,9 +31,9 @@ function letter(
 
 const all = [
   letter('so-3', 300, 'MAP_INVALID_PRICE'),
-  letter('so-1', 100, 'K3_BASE_DATA_MISSING', { src_tids: 'TB-1, TB-2' }),
-  letter('so-2', 100, 'K3_BASE_DATA_MISSING'),
-  letter('so-4', 400, 'K3_BASE_DATA_MISSING', { src_trade_no: 'TB-9' }),
+  letter('so-1', 100, 'K3_BASEDATA_MISSING', { src_tids: 'TB-1, TB-2' }),
+  letter('so-2', 100, 'K3_BASEDATA_MISSING'),
+  letter('so-4', 400, 'K3_BASEDATA_MISSING', { src_trade_no: 'TB-9' }),
 ];
 
 describe('summarizeDeadLetter', () => {
@@ -87,6 +87,6 @@ describe('pageDeadLetters', () => {
   it('totals by code over every filter but the code, so the other codes stay visible', () => {
     const page = pageDeadLetters(all, { codes: ['MAP_INVALID_PRICE'], toMs: 400 }, null, 10);
     expect(page.total).toBe(1);
-    expect(page.byCode).toEqual({ K3_BASE_DATA_MISSING: 2, MAP_INVALID_PRICE: 1 });
+    expect(page.byCode).toEqual({ K3_BASEDATA_MISSING: 2, MAP_INVALID_PRICE: 1 });
   });
 });

@@ -44,7 +44,7 @@ describe('dead-letter routes: list, detail, discard, audit', () => {
     expect(page.items.map((item) => item.id)).toEqual(['so-2', 'so-3']);
     expect(page.total).toBe(5);
     expect(page.scanned).toBe(5);
-    expect(page.byCode).toEqual({ K3_BASE_DATA_MISSING: 3, MAP_INVALID_PRICE: 1, JOB_PAYLOAD_INVALID: 1 });
+    expect(page.byCode).toEqual({ K3_BASEDATA_MISSING: 3, MAP_INVALID_PRICE: 1, JOB_PAYLOAD_INVALID: 1 });
     expect(page.items[0]?.failedAtBeijing).toBe('2024-03-18 10:00:01');
     const rest = (await get(`/failed?limit=10&cursor=${page.nextCursor ?? ''}`)).json<Listing>();
     expect(rest.items.map((item) => item.id)).toEqual(['so-1', 'so-4', 'so-99']);
@@ -94,11 +94,11 @@ describe('dead-letter routes: list, detail, discard, audit', () => {
       deadLetter: {
         order: { order_no: 'CK1', stockout_id: 1 },
         error: {
-          code: 'K3_BASE_DATA_MISSING',
+          code: 'K3_BASEDATA_MISSING',
           fieldErrors: [{ field: 'FCustomerID', message: '客户不存在' }],
         },
         attemptsMade: 1,
-        history: [{ attempt: 1, code: 'K3_BASE_DATA_MISSING' }],
+        history: [{ attempt: 1, code: 'K3_BASEDATA_MISSING' }],
       },
       orderCheck: { ok: true, issues: [] },
     });
@@ -142,7 +142,7 @@ describe('dead-letter routes: list, detail, discard, audit', () => {
       who: 'ops',
       action: 'dead-letter.discard',
       target: 'so-3',
-      details: { reason: 'test order, never shipped', code: 'K3_BASE_DATA_MISSING', orderNo: 'CK3' },
+      details: { reason: 'test order, never shipped', code: 'K3_BASEDATA_MISSING', orderNo: 'CK3' },
     });
     expect((await get('/failed')).json<Listing>().items.map((item) => item.id)).not.toContain('so-3');
   });

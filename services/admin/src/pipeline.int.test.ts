@@ -258,7 +258,7 @@ describe('pipeline, sync and health routes', () => {
       text,
     );
     expect(Number(oldest?.[1])).toBeGreaterThanOrEqual(120);
-    expect(text).toMatch(/^wdtk3_dead_letters\{code="K3_BASE_DATA_MISSING",service="admin"\} 1$/m);
+    expect(text).toMatch(/^wdtk3_dead_letters\{code="K3_BASEDATA_MISSING",service="admin"\} 1$/m);
   });
   it('is live without a token, and ready only while orders and wdt-pages have consumers', async () => {
     expect((await h.app.inject({ method: 'GET', url: '/health/live' })).json()).toEqual({ ok: true });

@@ -22,7 +22,7 @@ export const codeListSchema = z
 const filterFields = {
   code: codeListSchema
     .optional()
-    .describe('Error code(s), e.g. MAP_MISSING_CUSTOMER or K3_BASE_DATA_MISSING,MAP_INVALID_PRICE'),
+    .describe('Error code(s), e.g. MAP_MISSING_CUSTOMER or K3_BASEDATA_MISSING,MAP_INVALID_PRICE'),
   number: z
     .string()
     .trim()

@@ -92,7 +92,7 @@ describe('over a real socket', () => {
     const res = await fetch(`${base}/failed/replay`, {
       method: 'POST',
       headers: { ...bearer(FULL), 'content-type': 'application/json' },
-      body: JSON.stringify({ filter: { code: 'K3_BASE_DATA_MISSING' }, limit: 1000 }),
+      body: JSON.stringify({ filter: { code: 'K3_BASEDATA_MISSING' }, limit: 1000 }),
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as {

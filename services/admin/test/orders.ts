@@ -43,7 +43,7 @@ export function deadLetter(stockoutId: number, options: DeadLetterOptions = {}):
     originalJobId: `so-${stockoutId}`,
     source: { runId: 'run-1', kind: 'incremental', pageNo: 0, fetchedAt: failedAt - 60_000 },
     error: {
-      code: options.code ?? 'K3_BASE_DATA_MISSING',
+      code: options.code ?? 'K3_BASEDATA_MISSING',
       message: 'customer tb_小林的杂货铺 does not exist',
       retryable: false,
       msgCode: 3,
@@ -52,6 +52,6 @@ export function deadLetter(stockoutId: number, options: DeadLetterOptions = {}):
     attemptsMade: 1,
     firstEnqueuedAt: failedAt - 30_000,
     failedAt,
-    history: [{ at: failedAt, attempt: 1, code: options.code ?? 'K3_BASE_DATA_MISSING', message: 'failed' }],
+    history: [{ at: failedAt, attempt: 1, code: options.code ?? 'K3_BASEDATA_MISSING', message: 'failed' }],
   };
 }

@@ -37,15 +37,15 @@ describe('wdt-k3 failed list and show, against the real admin API', () => {
     // Columns line up although messages hold Chinese: the code column starts at one offset.
     expect(new Set(rows.map((row) => row.indexOf(row.split(/\s+/)[1] ?? '')))).toHaveProperty('size', 1);
     expect(run.stdout).toContain('4 shown of 4 matches.');
-    expect(run.stdout).toMatch(/K3_BASE_DATA_MISSING\s+2\n/);
+    expect(run.stdout).toMatch(/K3_BASEDATA_MISSING\s+2\n/);
     expect(run.stdout).not.toContain('More:');
     expect(run.stdout).not.toContain('\x1b[');
   });
 
   it('prints the admin answer unchanged with --json', async () => {
-    const run = await cli(['failed', 'list', '--code', 'K3_BASE_DATA_MISSING', '--json']);
+    const run = await cli(['failed', 'list', '--code', 'K3_BASEDATA_MISSING', '--json']);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual(await admin.getJson('/failed?code=K3_BASE_DATA_MISSING'));
+    expect(JSON.parse(run.stdout)).toEqual(await admin.getJson('/failed?code=K3_BASEDATA_MISSING'));
     expect(JSON.parse(run.stdout).items.map((item: { id: string }) => item.id)).toEqual(['so-3', 'so-1']);
   });
 
@@ -56,11 +56,11 @@ describe('wdt-k3 failed list and show, against the real admin API', () => {
       return JSON.parse(run.stdout).items.map((item: { id: string }) => item.id);
     };
     expect(await ids(['--code', 'MAP_INVALID_PRICE'])).toEqual(['so-2', 'so-4']);
-    expect(await ids(['--code', 'MAP_INVALID_PRICE,K3_BASE_DATA_MISSING', '--number', 'ck3'])).toEqual([
+    expect(await ids(['--code', 'MAP_INVALID_PRICE,K3_BASEDATA_MISSING', '--number', 'ck3'])).toEqual([
       'so-3',
     ]);
     expect(
-      await ids(['--code', 'K3_BASE_DATA_MISSING', '--code', 'MAP_INVALID_PRICE', '--number', 'T1b']),
+      await ids(['--code', 'K3_BASEDATA_MISSING', '--code', 'MAP_INVALID_PRICE', '--number', 'T1b']),
     ).toEqual(['so-1']);
     expect(await ids(['--from', '2024-03-18 10:00:02', '--to', '2024-03-18T02:00:04Z'])).toEqual([
       'so-3',
@@ -80,7 +80,7 @@ describe('wdt-k3 failed list and show, against the real admin API', () => {
     const all = await cli(['failed', 'list', '--all', '--limit', '1', '--json']);
     const listing = JSON.parse(all.stdout);
     expect(listing.items.map((item: { id: string }) => item.id)).toEqual(['so-2', 'so-3', 'so-1', 'so-4']);
-    expect(listing).toMatchObject({ total: 4, nextCursor: null, byCode: { K3_BASE_DATA_MISSING: 2 } });
+    expect(listing).toMatchObject({ total: 4, nextCursor: null, byCode: { K3_BASEDATA_MISSING: 2 } });
     expect(listing.items).toEqual(((await admin.getJson('/failed')) as { items: unknown[] }).items);
     const table = await cli(['failed', 'list', '--all', '--limit', '2']);
     expect(table.stdout).toContain('4 shown of 4 matches.');
@@ -91,7 +91,7 @@ describe('wdt-k3 failed list and show, against the real admin API', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Dead letter\s+so-3$/m);
     expect(run.stdout).toMatch(
-      /^Error\s+K3_BASE_DATA_MISSING \(not retryable\): customer tb_小林的杂货铺 does not exist$/m,
+      /^Error\s+K3_BASEDATA_MISSING \(not retryable\): customer tb_小林的杂货铺 does not exist$/m,
     );
     expect(run.stdout).toMatch(
       /^Order\s+CK3 · stock-out id 3 · trade T3 · shop tmall01 · customer tb_小林的杂货铺 · 1 line$/m,

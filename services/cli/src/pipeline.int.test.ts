@@ -42,7 +42,7 @@ describe('wdt-k3 status, pause/resume, backfill, sync orders and dry-run, agains
     expect(run.stdout).toMatch(/^Last tick\s+2024-03-18 10:04:48 \(Beijing\), 12s ago$/m);
     expect(run.stdout).toMatch(/^Run in flight\s+none$/m);
     expect(run.stdout).toMatch(/^Dead letters\s+3$/m);
-    expect(run.stdout).toMatch(/^\s+K3_BASE_DATA_MISSING\s+2$/m);
+    expect(run.stdout).toMatch(/^\s+K3_BASEDATA_MISSING\s+2$/m);
     expect(run.stdout).toMatch(
       /^QUEUE\s+PAUSED\s+WAITING\s+ACTIVE\s+DELAYED\s+COMPLETED\s+FAILED\s+OLDEST WAITING$/m,
     );

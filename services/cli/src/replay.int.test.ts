@@ -98,7 +98,7 @@ describe('wdt-k3 failed replay and discard, against the real admin API', () => {
     await admin.queues.failed.obliterate({ force: true });
     for (const id of [10, 11, 12]) await admin.addDeadLetter(id, { failedAt: BASE + id, code: 'K3_TIMEOUT' });
     await admin.addDeadLetter(13, { failedAt: BASE + 13, code: 'K3_TIMEOUT', order: brokenOrder(13) });
-    await admin.addDeadLetter(14, { failedAt: BASE + 14, code: 'K3_BASE_DATA_MISSING' });
+    await admin.addDeadLetter(14, { failedAt: BASE + 14, code: 'K3_BASEDATA_MISSING' });
 
     const preview = await cli(['failed', 'replay', '--code', 'K3_TIMEOUT', '--limit', '2', '--dry-run']);
     expect(preview.stdout).toBe('Dry run: 4 dead letters match; a replay would take 2:\n  so-10\n  so-11\n');
@@ -115,7 +115,7 @@ describe('wdt-k3 failed replay and discard, against the real admin API', () => {
     expect(await isDeadLetter('so-14')).toBe(true);
     expect(await orderData('so-12-r1')).toEqual(wdtOrder(12));
 
-    const json = await cli(['failed', 'replay', '--code', 'K3_BASE_DATA_MISSING', '--limit', '5', '--json']);
+    const json = await cli(['failed', 'replay', '--code', 'K3_BASEDATA_MISSING', '--limit', '5', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({
       matched: 1,
       replayed: [{ id: 'so-14', jobId: 'so-14-r1' }],

@@ -46,7 +46,7 @@ export interface DeadLetterOptions {
 
 export function deadLetter(stockoutId: number, options: DeadLetterOptions): DeadLetterData {
   const { failedAt } = options;
-  const code = options.code ?? 'K3_BASE_DATA_MISSING';
+  const code = options.code ?? 'K3_BASEDATA_MISSING';
   return {
     order: options.order ?? wdtOrder(stockoutId),
     originalJobId: `so-${stockoutId}`,

@@ -14,7 +14,7 @@ export const FILTER_OPTIONS: OptionSpecs = {
     type: 'string',
     multiple: true,
     value: 'CODE',
-    description: 'error code(s), e.g. K3_BASE_DATA_MISSING (repeat or comma list)',
+    description: 'error code(s), e.g. K3_BASEDATA_MISSING (repeat or comma list)',
   },
   number: {
     type: 'string',
@@ -166,7 +166,7 @@ export const failedList: CommandSpec = {
   },
   positionals: [0, 0],
   examples: [
-    'wdt-k3 failed list --code K3_BASE_DATA_MISSING --from "2024-03-18 00:00:00"',
+    'wdt-k3 failed list --code K3_BASEDATA_MISSING --from "2024-03-18 00:00:00"',
     'wdt-k3 failed list --number CK2024031800017',
     "wdt-k3 failed list --all --json | jq -r '.items[].id'",
   ],

@@ -190,7 +190,7 @@ export const failedReplay: CommandSpec = {
   examples: [
     'wdt-k3 failed replay so-700611',
     'wdt-k3 failed show so-700611 --order | jq \'.nick_name = "tb_new"\' | wdt-k3 failed replay so-700611 --order-file -',
-    'wdt-k3 failed replay --code K3_BASE_DATA_MISSING --limit 500 --dry-run',
+    'wdt-k3 failed replay --code K3_BASEDATA_MISSING --limit 500 --dry-run',
   ],
   run: async (ctx, args) => {
     const id = args.positionals[0];

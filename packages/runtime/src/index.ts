@@ -1,4 +1,5 @@
 export { AppError, type AppErrorOptions, type ErrorContext, isAppError, toAppError } from './app-error.ts';
+export { BEIJING_OFFSET_MS, formatBeijingTime, parseBeijingTime, parseInstant } from './beijing-time.ts';
 export { ConfigError, describeIssues, envBoolean, envInt, envList, parseConfig } from './config.ts';
 export {
   createLogger,

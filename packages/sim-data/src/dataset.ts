@@ -1,5 +1,6 @@
+import { formatBeijingTime } from '@wdt-k3/runtime';
 import { type Catalog, createCatalog, type Material } from './catalog.ts';
-import { beijingDay, formatBeijing, formatMoney4, pad } from './format.ts';
+import { beijingDay, formatMoney4, pad } from './format.ts';
 import { createRandom, mix, pick } from './random.ts';
 
 /** Knobs for how orders look. Rates are probabilities per order in [0, 1]. */
@@ -195,7 +196,7 @@ function generateOrder(
   const srcOrderNo = `JY${day}${pad(index, 7)}`;
   const orderNo = `CK${day}${pad(index, 7)}`;
   const carrier = pick(CARRIERS, random);
-  const consignText = formatBeijing(consignMs);
+  const consignText = formatBeijingTime(consignMs);
   let goodsCount = 0;
   let amount = 0;
   const details = rows.map((row, r) => {
@@ -242,9 +243,9 @@ function generateOrder(
     warehouse_no: warehouse.warehouseNo,
     warehouse_name: warehouse.warehouseName,
     consign_time: consignText,
-    modified: formatBeijing(consignMs + Math.floor(random() * 5000)),
-    trade_time: formatBeijing(consignMs - 3_600_000 - Math.floor(random() * 86_400_000)),
-    pay_time: formatBeijing(consignMs - 3_000_000),
+    modified: formatBeijingTime(consignMs + Math.floor(random() * 5000)),
+    trade_time: formatBeijingTime(consignMs - 3_600_000 - Math.floor(random() * 86_400_000)),
+    pay_time: formatBeijingTime(consignMs - 3_000_000),
     goods_count: formatMoney4(goodsCount),
     goods_total_amount: formatMoney4(amount),
     post_amount: '0.0000',

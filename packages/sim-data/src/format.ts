@@ -1,10 +1,4 @@
-const BEIJING_OFFSET_MS = 8 * 3600 * 1000;
-
-/** `yyyy-MM-dd HH:mm:ss` in Beijing time (UTC+8, no daylight saving), WDT's wire format. */
-export function formatBeijing(epochMs: number): string {
-  const iso = new Date(epochMs + BEIJING_OFFSET_MS).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
-}
+import { BEIJING_OFFSET_MS } from '@wdt-k3/runtime';
 
 /** `yyyyMMdd` of the Beijing date, for document numbers. */
 export function beijingDay(epochMs: number): string {

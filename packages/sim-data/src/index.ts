@@ -10,4 +10,5 @@ export {
   type SalesOrderEntry,
   type WdtOrderWire,
 } from './dataset.ts';
-export { formatBeijing, formatMoney4 } from './format.ts';
+export { formatMoney4 } from './format.ts';
+export { createRandom } from './random.ts';

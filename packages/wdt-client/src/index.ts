@@ -1,4 +1,4 @@
-export { formatBeijingTime, parseBeijingTime } from './beijing-time.ts';
+export { formatBeijingTime, parseBeijingTime } from '@wdt-k3/runtime';
 export { createWdtClient, type WdtClient, type WdtClientOptions } from './client.ts';
 export { minuteRemainderMs, parseStockoutResponse, type StockoutPage } from './envelope.ts';
 export {

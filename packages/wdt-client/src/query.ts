@@ -1,4 +1,4 @@
-import { formatBeijingTime } from './beijing-time.ts';
+import { formatBeijingTime } from '@wdt-k3/runtime';
 import { WDT_ERROR_CODES, WdtError } from './errors.ts';
 
 /** WDT refuses windows longer than 30 days (`2018-11-01 00:00:00`–`2018-11-30 23:59:59` in its doc). */

@@ -1,4 +1,4 @@
-import { formatBeijingTime } from './beijing-time.ts';
+import { formatBeijingTime } from '@wdt-k3/runtime';
 import { type SignMethod, signQimen } from './sign.ts';
 
 /** WDT's Qimen AppKey, the same in every independent integration seen (reference §1.2). */

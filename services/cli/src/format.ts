@@ -1,9 +1,7 @@
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
+import { formatBeijingTime } from '@wdt-k3/runtime';
 
 /** Epoch ms → `yyyy-MM-dd HH:mm:ss` Beijing time (UTC+8, no DST), as WDT writes and operators read it. */
-export function formatBeijing(ms: number): string {
-  return new Date(ms + BEIJING_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
-}
+export const formatBeijing = formatBeijingTime;
 
 /** 42 → `42s`, 192 → `3m 12s`, 7500 → `2h 05m`, 200000 → `2d 07h`: two units at most. */
 export function formatDuration(totalSeconds: number): string {

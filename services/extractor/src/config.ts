@@ -3,6 +3,7 @@ import {
   envInt,
   LOG_LEVELS,
   parseConfig,
+  parseInstant,
   type RedisSettings,
   redisEnvSchema,
   toRedisSettings,
@@ -12,19 +13,13 @@ import { z } from 'zod';
 const MINUTE_MS = 60_000;
 const THIRTY_DAYS_MS = 30 * 24 * 60 * MINUTE_MS;
 
-/** `2026-11-01 00:00:00` (Beijing time, WDT's format) or an ISO-8601 instant → epoch ms. */
+/** `2026-11-01 00:00:00` (Beijing time, WDT's format) or ISO-8601 with an offset → epoch ms. */
 const instant = z.string().transform((value, ctx) => {
-  const beijing = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(value.trim());
-  const ms =
-    beijing !== null
-      ? Date.parse(
-          `${beijing[1]}-${beijing[2]}-${beijing[3]}T${beijing[4]}:${beijing[5]}:${beijing[6]}+08:00`,
-        )
-      : Date.parse(value);
-  if (Number.isNaN(ms)) {
+  const ms = parseInstant(value);
+  if (ms === undefined) {
     ctx.addIssue({
       code: 'custom',
-      message: `expected "yyyy-MM-dd HH:mm:ss" (Beijing time) or ISO-8601, got "${value}"`,
+      message: `expected "yyyy-MM-dd HH:mm:ss" (Beijing time) or ISO-8601 with an offset, got "${value}"`,
     });
     return z.NEVER;
   }

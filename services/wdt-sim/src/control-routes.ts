@@ -1,5 +1,5 @@
-import { describeIssues } from '@wdt-k3/runtime';
-import { type DatasetShape, formatBeijing } from '@wdt-k3/sim-data';
+import { describeIssues, formatBeijingTime } from '@wdt-k3/runtime';
+import type { DatasetShape } from '@wdt-k3/sim-data';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { faultsSchema } from './faults.ts';
@@ -87,8 +87,8 @@ export function registerControlRoutes(app: FastifyInstance, state: SimState): vo
     return {
       count: body.count,
       seed: body.seed,
-      from: formatBeijing(body.from),
-      to: formatBeijing(body.to),
+      from: formatBeijingTime(body.from),
+      to: formatBeijingTime(body.to),
       stockoutIdRange: range,
     };
   });

@@ -1,4 +1,4 @@
-import { formatBeijing } from '@wdt-k3/sim-data';
+import { parseBeijingTime } from '@wdt-k3/runtime';
 
 /**
  * The few fields of a WDT stock-out order that the query filters on, read once per order so a
@@ -33,18 +33,11 @@ export interface StockoutFilter {
   readonly stockoutNo?: string;
 }
 
-const BEIJING_OFFSET_SEC = 8 * 3600;
-const TIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
-
 /** `yyyy-MM-dd HH:mm:ss` Beijing → epoch seconds; `undefined` for anything else (incl. ""). */
 export function beijingSeconds(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
-  const m = TIME_PATTERN.exec(value);
-  if (m === null) return undefined;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
-  const sec = ms / 1000 - BEIJING_OFFSET_SEC;
-  // Date.UTC rolls 2024-02-30 into March; a round trip refuses it instead of guessing.
-  return formatBeijing(sec * 1000) === value ? sec : undefined;
+  const ms = parseBeijingTime(value);
+  return ms === undefined ? undefined : ms / 1000;
 }
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');

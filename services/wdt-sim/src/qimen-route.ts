@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { constants, gzip } from 'node:zlib';
-import { formatBeijing } from '@wdt-k3/sim-data';
+import { formatBeijingTime } from '@wdt-k3/runtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ScriptStep, TransportFault } from './faults.ts';
 import type { StockoutFilter } from './order-facts.ts';
@@ -166,11 +166,11 @@ function modifyAfterPage(state: SimState, query: StockoutQuery): void {
 function leaveResult(order: Record<string, unknown>, filter: StockoutFilter, nowMs: number): void {
   if (filter.timeField === 'modified') {
     const afterWindow = filter.window === undefined ? nowMs : (filter.window.endSec + 1) * 1000;
-    order.modified = formatBeijing(Math.max(nowMs, afterWindow));
+    order.modified = formatBeijingTime(Math.max(nowMs, afterWindow));
     return;
   }
   order.status = [110, 55, 5].find((status) => !filter.statuses.includes(status)) ?? -1;
-  order.modified = formatBeijing(nowMs);
+  order.modified = formatBeijingTime(nowMs);
 }
 
 async function serveTransportFault(

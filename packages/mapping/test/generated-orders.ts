@@ -1,19 +1,12 @@
+import { createRandom } from '@wdt-k3/sim-data';
 import { Decimal, type SalesOrderLookup } from '../src/index.ts';
+
+/** A seeded PRNG, so every run checks the same cases and a failure replays. */
+export const random = createRandom;
+
 import { type RawRow, rawOrder } from './orders.ts';
 
 /** Seeded generators of wire orders, valid and corrupted, for the property tests. */
-
-/** mulberry32: a tiny seeded PRNG, so every run checks the same cases and a failure replays. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MATERIALS = ['SPU-1001', 'SPU-2002', 'SPU-3003', '1.01.001', '赠品-帆布袋'];
 

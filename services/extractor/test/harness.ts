@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import { createLogger, createMetricsRegistry, createRedis, type Logger } from '@wdt-k3/runtime';
-import { uniquePrefix } from '@wdt-k3/testkit';
+import { createMetricsRegistry, createRedis } from '@wdt-k3/runtime';
+import { testLogger, uniquePrefix } from '@wdt-k3/testkit';
 import { createWdtClient } from '@wdt-k3/wdt-client';
 import { buildWdtSimApp, type faultsSchema, type WdtSimOptions } from '@wdt-k3/wdt-sim';
 import type { Registry } from 'prom-client';
@@ -16,14 +15,6 @@ export const WDT = {
 } as const;
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
-
-export function quietLogger(): Logger {
-  const level = process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent';
-  return createLogger(
-    { level, service: 'test' },
-    new Writable({ write: (_chunk, _encoding, done) => done() }),
-  );
-}
 
 export interface WdtSim {
   readonly url: string;
@@ -110,7 +101,7 @@ export async function runExtractor(
   const registry = createMetricsRegistry('extractor');
   const extractor = await startExtractor({
     config,
-    logger: quietLogger(),
+    logger: testLogger(),
     producer,
     workerConnection,
     fetchPage: (query, signal) => wdt.queryStockoutPage(query, signal),

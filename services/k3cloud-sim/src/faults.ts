@@ -1,3 +1,4 @@
+import { createRandom } from '@wdt-k3/sim-data';
 import { z } from 'zod';
 
 const rule = {
@@ -68,7 +69,7 @@ const matches = (services: readonly string[] | undefined, service: string): bool
 export class FaultEngine {
   #config: FaultsConfig = faultsSchema.parse({});
   #used = new Map<FaultKind, number>();
-  #random = mulberry32(1);
+  #random = createRandom(1);
   #recentCalls: number[] = [];
 
   get config(): FaultsConfig {
@@ -78,7 +79,7 @@ export class FaultEngine {
   set(config: FaultsConfig): void {
     this.#config = config;
     this.#used.clear();
-    this.#random = mulberry32(config.seed);
+    this.#random = createRandom(config.seed);
   }
 
   fire<K extends FaultKind>(kind: K, service: string): RuleOf<K> | undefined {
@@ -108,15 +109,4 @@ export class FaultEngine {
     const latency = this.#config.latency;
     return latency === undefined ? 0 : latency.perCallMs + latency.perBillMs * bills;
   }
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

@@ -1,7 +1,6 @@
-import { useRedisServer } from '@wdt-k3/testkit';
+import { testLogger, useRedisServer } from '@wdt-k3/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quietLogger } from '../test/harness.ts';
 import { createBatchedLookup } from './batched-lookup.ts';
 
 describe('createBatchedLookup', () => {
@@ -26,7 +25,7 @@ describe('createBatchedLookup', () => {
       missTtlMs: 60_000,
       waitMs: 5,
       maxBatch: 3,
-      logger: quietLogger(),
+      logger: testLogger(),
       fetch: async (keys) => {
         calls.push([...keys]);
         if (failNext.value) {

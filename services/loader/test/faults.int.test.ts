@@ -1,12 +1,7 @@
 import { createProcessor, enqueue, QUEUES } from '@wdt-k3/jobs';
-import { createK3CloudClient } from '@wdt-k3/k3cloud-client';
-import { DEFAULT_MAPPING_PROFILE } from '@wdt-k3/mapping';
-import { createMetricsRegistry, createRedis } from '@wdt-k3/runtime';
 import { useRedisServer, waitFor } from '@wdt-k3/testkit';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
-import { startLoader } from '../src/loader.ts';
 import {
   dataset,
   enqueueOrders,
@@ -14,8 +9,8 @@ import {
   loaderEnv,
   openTestQueues,
   ordersOf,
-  quietLogger,
   SOURCE,
+  startInProcessLoader,
   startK3Sim,
 } from './harness.ts';
 
@@ -31,31 +26,9 @@ describe('loader under K3 faults and crashes', () => {
     overrides: Record<string, string>,
     env = loaderEnv(redis().url, sim, overrides),
   ) {
-    const config = loadConfig(env);
-    const producer = createRedis(config.redis, 'producer', 'loader-test');
-    const workerConnection = createRedis(config.redis, 'worker', 'loader-test-worker');
-    const client = createK3CloudClient({
-      baseUrl: config.k3.baseUrl,
-      auth: config.k3.auth,
-      requestTimeoutMs: config.k3.requestTimeoutMs,
-    });
-    const registry = createMetricsRegistry('loader');
-    const loader = await startLoader({
-      config,
-      logger: quietLogger(),
-      producer,
-      workerConnection,
-      client,
-      profile: DEFAULT_MAPPING_PROFILE,
-      registry,
-    });
-    cleanups.push(async () => {
-      await loader.close();
-      client.close();
-      producer.disconnect();
-      workerConnection.disconnect();
-    });
-    return { loader, registry, env };
+    const started = await startInProcessLoader(env);
+    cleanups.push(() => started.stop());
+    return { loader: started.loader, registry: started.registry, env };
   }
 
   it('keeps every order exactly once while 20% of K3 calls fail (5xx, hangs, dropped responses, lost sessions)', async () => {

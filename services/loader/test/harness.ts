@@ -1,24 +1,27 @@
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { type EnqueueOptions, enqueueBulk, openQueues, orderJobId, type PipelineQueues } from '@wdt-k3/jobs';
+import { createK3CloudClient } from '@wdt-k3/k3cloud-client';
 import {
   buildK3SimApp,
   type faultsSchema,
   type K3SimApp,
   loadConfig as loadSimConfig,
 } from '@wdt-k3/k3cloud-sim';
+import { DEFAULT_MAPPING_PROFILE } from '@wdt-k3/mapping';
 import {
-  createLogger,
+  createMetricsRegistry,
   createRedis,
-  type Logger,
   parseConfig,
   type RedisConnection,
   redisEnvSchema,
   toRedisSettings,
 } from '@wdt-k3/runtime';
 import { createDataset, type Dataset, type DatasetShape } from '@wdt-k3/sim-data';
-import { uniquePrefix } from '@wdt-k3/testkit';
+import { testLogger, uniquePrefix } from '@wdt-k3/testkit';
+import type { Registry } from 'prom-client';
 import type { z } from 'zod';
+import { loadConfig } from '../src/config.ts';
+import { type Loader, startLoader } from '../src/loader.ts';
 
 export const FROM_MS = Date.UTC(2026, 9, 1);
 
@@ -27,14 +30,6 @@ export const SIM = loadSimConfig({});
 
 export function dataset(seed: number, count: number, shape: Partial<DatasetShape> = {}): Dataset {
   return createDataset({ seed, count, fromMs: FROM_MS, toMs: FROM_MS + 7 * 86_400_000, shape });
-}
-
-export function quietLogger(): Logger {
-  const level = process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent';
-  return createLogger(
-    { level, service: 'test' },
-    new Writable({ write: (_chunk, _encoding, done) => done() }),
-  );
 }
 
 export interface K3Sim {
@@ -146,4 +141,43 @@ export async function enqueueOrders(
 
 export function ordersOf(data: Dataset, count = data.count): Array<Record<string, unknown>> {
   return Array.from({ length: count }, (_, index) => data.orderAt(index));
+}
+
+export interface InProcessLoader {
+  readonly loader: Loader;
+  readonly registry: Registry;
+  stop(): Promise<void>;
+}
+
+/** The loader wired as main.ts wires it, in this process, for tests that need its metrics. */
+export async function startInProcessLoader(env: Record<string, string>): Promise<InProcessLoader> {
+  const config = loadConfig(env);
+  const producer = createRedis(config.redis, 'producer', 'loader-test');
+  const workerConnection = createRedis(config.redis, 'worker', 'loader-test-worker');
+  const client = createK3CloudClient({
+    baseUrl: config.k3.baseUrl,
+    auth: config.k3.auth,
+    requestTimeoutMs: config.k3.requestTimeoutMs,
+    maxConcurrentRequests: config.k3.maxConcurrentRequests,
+  });
+  const registry = createMetricsRegistry('loader');
+  const loader = await startLoader({
+    config,
+    logger: testLogger(),
+    producer,
+    workerConnection,
+    client,
+    profile: DEFAULT_MAPPING_PROFILE,
+    registry,
+  });
+  return {
+    loader,
+    registry,
+    stop: async () => {
+      await loader.close();
+      client.close();
+      producer.disconnect();
+      workerConnection.disconnect();
+    },
+  };
 }

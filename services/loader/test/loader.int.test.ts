@@ -1,25 +1,21 @@
-import { createK3CloudClient } from '@wdt-k3/k3cloud-client';
-import { DEFAULT_MAPPING_PROFILE } from '@wdt-k3/mapping';
-import { createMetricsRegistry, createRedis } from '@wdt-k3/runtime';
 import { useRedisServer, waitFor } from '@wdt-k3/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
-import { type Loader, startLoader } from '../src/loader.ts';
 import {
   dataset,
   enqueueOrders,
+  type InProcessLoader,
   type K3Sim,
   loaderEnv,
   openTestQueues,
   ordersOf,
-  quietLogger,
+  startInProcessLoader,
   startK3Sim,
 } from './harness.ts';
 
 interface Running {
-  readonly loader: Loader;
+  readonly loader: InProcessLoader['loader'];
   readonly env: Record<string, string>;
-  readonly registry: ReturnType<typeof createMetricsRegistry>;
+  readonly registry: InProcessLoader['registry'];
   readonly queues: ReturnType<typeof openTestQueues>['queues'];
 }
 
@@ -30,40 +26,16 @@ describe('loader against k3cloud-sim and a real Redis', () => {
     while (cleanups.length > 0) await cleanups.pop()?.();
   });
 
-  async function run(
-    sim: K3Sim,
-    overrides: Record<string, string> = {},
-    env = loaderEnv(redis().url, sim, overrides),
-  ): Promise<Running> {
-    const config = loadConfig(env);
-    const logger = quietLogger();
-    const producer = createRedis(config.redis, 'producer', 'loader-test');
-    const workerConnection = createRedis(config.redis, 'worker', 'loader-test-worker');
-    const client = createK3CloudClient({
-      baseUrl: config.k3.baseUrl,
-      auth: config.k3.auth,
-      requestTimeoutMs: config.k3.requestTimeoutMs,
-    });
-    const registry = createMetricsRegistry('loader');
-    const loader = await startLoader({
-      config,
-      logger,
-      producer,
-      workerConnection,
-      client,
-      profile: DEFAULT_MAPPING_PROFILE,
-      registry,
-    });
+  async function run(sim: K3Sim, overrides: Record<string, string> = {}): Promise<Running> {
+    const env = loaderEnv(redis().url, sim, overrides);
+    const started = await startInProcessLoader(env);
     const test = openTestQueues(env);
     cleanups.push(async () => {
-      await loader.close();
-      client.close();
+      await started.stop();
       await Promise.allSettled(Object.values(test.queues).map((queue) => queue.close()));
       test.redis.disconnect();
-      producer.disconnect();
-      workerConnection.disconnect();
     });
-    return { loader, env, registry, queues: test.queues };
+    return { loader: started.loader, env, registry: started.registry, queues: test.queues };
   }
 
   async function sim(...datasets: Parameters<typeof startK3Sim>[0]): Promise<K3Sim> {

@@ -1,3 +1,4 @@
+import { createRandom } from '@wdt-k3/sim-data';
 import { z } from 'zod';
 
 const rate = z.number().min(0).max(1);
@@ -81,18 +82,6 @@ export interface FaultState {
   drawGatewayError(): GatewayErrorFault | undefined;
   /** How many of `wanted` rows the modify-while-paging fault may still change (and counts them). */
   takeModifyBudget(wanted: number): number;
-}
-
-/** mulberry32: tiny, fast, good enough to spread fault draws. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 export function createFaultState(): FaultState {

@@ -13,7 +13,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/**/*.test.ts', 'services/**/*.test.ts'],
+          include: ['packages/**/*.test.ts', 'services/**/*.test.ts', 'deploy/**/*.test.ts'],
           exclude: ['**/node_modules/**', ...integration],
         },
       },

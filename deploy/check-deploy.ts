@@ -81,12 +81,13 @@ async function loadServiceConfigs(): Promise<Record<string, ServiceConfig>> {
  * it, and its interpolated environments must equal ours (a second implementation of the rules).
  */
 function legacyComposeNotes(compose: string): string[] {
-  const probe = spawnSync('docker-compose', ['version', '--short'], { encoding: 'utf8' });
+  const probe = spawnSync('docker-compose', ['version', '--short'], { encoding: 'utf8', timeout: 30_000 });
   if (probe.error !== undefined || probe.status !== 0) return [];
   const version = `docker-compose ${probe.stdout.trim()}`;
   const asWritten = spawnSync('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], {
     cwd: ROOT,
     encoding: 'utf8',
+    timeout: 30_000,
   });
   const dir = mkdtempSync(join(tmpdir(), 'check-deploy-'));
   try {
@@ -98,6 +99,7 @@ function legacyComposeNotes(compose: string): string[] {
     const converted = spawnSync('docker-compose', ['--profile', 'demo', 'config'], {
       cwd: dir,
       encoding: 'utf8',
+      timeout: 30_000,
       // No shell variables: the same "no .env, nothing exported" case the checks resolve.
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     });

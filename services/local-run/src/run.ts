@@ -98,9 +98,10 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
 
   const done = watch(options.orders, () => readProgress(queues, endpoints.loaderOpsPorts)).then(async () => {
     const summary = await reconcile(dataset, endpoints.k3Url, queues, Date.now() - startedAt);
-    say(formatSummary(summary));
+    // The file first: whoever watches for the printed summary may read the file at once.
     if (options['summary-json'] !== undefined)
       writeFileSync(options['summary-json'], `${JSON.stringify(summary, null, 2)}\n`);
+    say(formatSummary(summary));
     return summary;
   });
 

@@ -89,4 +89,53 @@ describe('extractor processes under kill -9', () => {
     await orders.close();
     client.disconnect();
   });
+
+  it('resumes after a kill -9 and restart of Redis mid-run: every order once, the watermark where it should be', async () => {
+    const fromMs = Math.floor((Date.now() - 2 * DAY_MS) / 1000) * 1000;
+    const dataset = createDataset({ seed: 18, count: 2000, fromMs, toMs: fromMs + DAY_MS });
+    const wdt = await startWdtSim({ dataset: { seed: 18, count: 2000, fromMs, toMs: fromMs + DAY_MS } });
+    await wdt.faults({ latencyMs: 60 });
+    const env = extractorEnv(redis().url, wdt, {
+      EXTRACT_START_FROM: new Date(fromMs).toISOString(),
+      EXTRACT_MAX_WINDOW_MS: String(2 * 3_600_000),
+      EXTRACT_MAX_WINDOWS_PER_RUN: '100',
+      EXTRACT_POLL_INTERVAL_MS: '1000',
+      EXTRACT_LOCK_DURATION_MS: '2000',
+      EXTRACT_STALLED_INTERVAL_MS: '1000',
+      LOG_LEVEL: 'info',
+    });
+    const proc = startProcess(process.execPath, [MAIN], { name: 'extractor-r', env });
+    processes.push(proc);
+    await proc.waitForLine(/"msg":"extractor started"/);
+    const client = new Redis(redis().url, { maxRetriesPerRequest: null });
+    client.on('error', () => undefined);
+    const prefix = `{${env.REDIS_PREFIX}}`;
+    const state = createSyncState(client, prefix);
+    const orders = new Queue('orders', { connection: client, prefix });
+    orders.on('error', () => undefined);
+    const firstRun = (await waitFor(() => state.getInflight(), {
+      description: 'a run planned',
+    })) as InflightRun;
+    await waitFor(async () => (await orders.count()) >= 400, {
+      timeoutMs: 60_000,
+      description: 'the run under way',
+    });
+
+    await redis().kill();
+    await redis().start();
+
+    await waitFor(async () => ((await state.getWatermark()) ?? 0) >= firstRun.toMs, {
+      timeoutMs: 120_000,
+      description: 'the watermark past the run after the Redis restart',
+    });
+    expect(await orders.count()).toBe(2000);
+    for (let index = 0; index < dataset.count; index += 200) {
+      expect(await orders.getJob(`so-${dataset.orderAt(index).stockout_id}`)).toBeDefined();
+    }
+    expect(proc.hasExited).toBe(false);
+    await orders.close();
+    client.disconnect();
+    await proc.stop();
+    await wdt.close();
+  });
 });

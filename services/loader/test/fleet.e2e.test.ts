@@ -100,4 +100,49 @@ describe('a fleet of three loader processes', () => {
     await Promise.allSettled(Object.values(queues).map((queue) => queue.close()));
     testRedis.disconnect();
   });
+
+  it('lands every order exactly once through a kill -9 and restart of Redis in the middle of the run', async () => {
+    const data = dataset(32, 1500);
+    const sim = await startK3Sim([data]);
+    await sim.faults({ latency: { perCallMs: 20, perBillMs: 1 } });
+    const env = loaderEnv(redis().url, sim, {
+      LOADER_CONCURRENCY: '60',
+      LOADER_BATCH_SIZE: '25',
+      LOADER_LOCK_DURATION_MS: '3000',
+      LOADER_STALLED_INTERVAL_MS: '1000',
+      LOG_LEVEL: 'info',
+    });
+    const fleet = ['loader-r1', 'loader-r2'].map((name) => {
+      const proc = startProcess(process.execPath, [MAIN], { name, env: { ...env, OPS_PORT: '0' } });
+      processes.push(proc);
+      return proc;
+    });
+    await Promise.all(fleet.map((proc) => proc.waitForLine(/"msg":"loader started"/)));
+    const { queues, redis: testRedis } = openTestQueues(env);
+    const orders = ordersOf(data);
+    await enqueueOrders(queues, orders);
+    const completed = async (): Promise<number> =>
+      (await queues.orders.getJobCounts('completed')).completed ?? 0;
+    await waitFor(async () => (await completed()) >= 300, {
+      timeoutMs: 60_000,
+      description: 'the run under way',
+    });
+
+    // A crash of Redis itself: AOF (appendfsync always here) keeps every acknowledged write.
+    await redis().kill();
+    await redis().start();
+
+    await waitFor(async () => (await completed().catch(() => 0)) === orders.length, {
+      timeoutMs: 180_000,
+      description: 'every order completed after the Redis restart',
+    });
+    const bills = await sim.bills();
+    expect(bills).toHaveLength(orders.length);
+    expect(new Set(bills.map((bill) => bill.FBillNo)).size).toBe(orders.length);
+    expect(await queues.failed.count()).toBe(0);
+    expect(fleet.every((proc) => !proc.hasExited)).toBe(true);
+    await Promise.allSettled(Object.values(queues).map((queue) => queue.close()));
+    testRedis.disconnect();
+    await sim.close();
+  });
 });

@@ -59,7 +59,7 @@ export function extractorEnv(
 ): Record<string, string> {
   return {
     REDIS_URL: redisUrl,
-    REDIS_PREFIX: uniquePrefix('ex').replace(/[^A-Za-z0-9_-]/g, ''),
+    REDIS_PREFIX: uniquePrefix('ex'),
     WDT_BASE_URL: `${sim.url}/router/qm`,
     WDT_APP_KEY: WDT.appKey,
     WDT_APP_SECRET: WDT.appSecret,

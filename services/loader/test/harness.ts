@@ -93,7 +93,7 @@ export function loaderEnv(
 ): Record<string, string> {
   return {
     REDIS_URL: redisUrl,
-    REDIS_PREFIX: uniquePrefix('ld').replace(/[^A-Za-z0-9_-]/g, ''),
+    REDIS_PREFIX: uniquePrefix('ld'),
     K3_BASE_URL: sim.baseUrl,
     K3_AUTH_KIND: 'signature',
     K3_ACCT_ID: SIM.K3_SIM_ACCT_ID,

@@ -1,34 +1,9 @@
 import type { DeadLetterData } from '@wdt-k3/jobs';
 
-/** WDT stock-out orders in their wire form and the loader's dead letters, as the tests need them. */
-export type RawOrder = Record<string, unknown>;
+import { type RawOrder, wdtOrder } from '../../admin/test/orders.ts';
 
-export function wdtOrder(stockoutId: number, overrides: RawOrder = {}): RawOrder {
-  return {
-    stockout_id: stockoutId,
-    order_no: `CK${stockoutId}`,
-    src_trade_no: `T${stockoutId}`,
-    src_tids: `T${stockoutId},T${stockoutId}b`,
-    status: 95,
-    shop_no: 'tmall01',
-    warehouse_no: 'WH-HD01',
-    consign_time: '2024-03-18 10:12:05',
-    logistics_no: `SF${stockoutId}`,
-    nick_name: 'tb_小林的杂货铺',
-    fenxiao_nick: '',
-    remark: '',
-    details_list: [
-      {
-        rec_id: stockoutId * 10,
-        goods_no: 'SPU-1001',
-        spec_no: 'SPU-1001-RED-M',
-        goods_count: '2.0000',
-        sell_price: '59.9000',
-      },
-    ],
-    ...overrides,
-  };
-}
+// The admin's order builder, so the CLI tests speak about the same orders as the admin tests.
+export { type RawOrder, wdtOrder };
 
 /** An order the wire schema refuses: a negative price and a zero quantity. */
 export function brokenOrder(stockoutId: number): RawOrder {

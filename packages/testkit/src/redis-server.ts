@@ -101,7 +101,10 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       break;
     } catch (err) {
       // Another process may take the port between findFreePort and the bind; try a new one.
-      if (attempt >= 4) throw err;
+      if (attempt >= 4) {
+        await rm(dir, { recursive: true, force: true });
+        throw err;
+      }
     }
   }
 

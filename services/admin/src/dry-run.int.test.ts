@@ -1,5 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import { buildK3SimApp, type K3SimApp, loadConfig as loadSimConfig } from '@wdt-k3/k3cloud-sim';
+import {
+  buildK3SimApp,
+  type K3SimApp,
+  loadConfig as loadSimConfig,
+  simCredentials,
+} from '@wdt-k3/k3cloud-sim';
 import { createLogger } from '@wdt-k3/runtime';
 import { createDataset, type DatasetOptions } from '@wdt-k3/sim-data';
 import { useRedisServer } from '@wdt-k3/testkit';
@@ -32,13 +37,7 @@ describe('the dry run wired from settings against wdt-sim and k3cloud-sim', () =
   beforeAll(async () => {
     wdt = buildWdtSimApp({ ...WDT, rateLimitPerMinute: 0, dataset: DATASET });
     k3 = buildK3SimApp({
-      credentials: {
-        acctId: SIM.K3_SIM_ACCT_ID,
-        username: SIM.K3_SIM_USERNAME,
-        appId: SIM.K3_SIM_APP_ID,
-        appSecret: SIM.K3_SIM_APP_SECRET,
-        password: SIM.K3_SIM_PASSWORD,
-      },
+      credentials: simCredentials(SIM),
       datasets: [data],
     });
     env = {

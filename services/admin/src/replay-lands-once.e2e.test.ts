@@ -1,7 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { enqueue, orderJobId } from '@wdt-k3/jobs';
-import { buildK3SimApp, type K3SimApp, loadConfig as loadSimConfig } from '@wdt-k3/k3cloud-sim';
+import {
+  buildK3SimApp,
+  type K3SimApp,
+  loadConfig as loadSimConfig,
+  simCredentials,
+} from '@wdt-k3/k3cloud-sim';
 import { createDataset } from '@wdt-k3/sim-data';
 import { type ManagedProcess, startProcess, uniquePrefix, useRedisServer, waitFor } from '@wdt-k3/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,13 +31,7 @@ describe('an order that failed for missing base data, replayed through the admin
   it('lands in K3 exactly once after the base data is added', async () => {
     const data = createDataset({ seed: 41, count: 3, fromMs: FROM_MS, toMs: FROM_MS + 7 * 86_400_000 });
     k3 = buildK3SimApp({
-      credentials: {
-        acctId: SIM.K3_SIM_ACCT_ID,
-        username: SIM.K3_SIM_USERNAME,
-        appId: SIM.K3_SIM_APP_ID,
-        appSecret: SIM.K3_SIM_APP_SECRET,
-        password: SIM.K3_SIM_PASSWORD,
-      },
+      credentials: simCredentials(SIM),
       datasets: [data],
     });
     await k3.listen({ host: '127.0.0.1', port: 0 });

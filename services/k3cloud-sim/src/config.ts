@@ -1,5 +1,6 @@
 import { envBoolean, envInt, LOG_LEVELS, parseConfig } from '@wdt-k3/runtime';
 import { z } from 'zod';
+import type { SimCredentials } from './auth/credentials.ts';
 
 /**
  * Demo credentials are not secrets of any real system, but they are still never logged. The app
@@ -35,4 +36,15 @@ export type K3SimConfig = z.output<typeof schema>;
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): K3SimConfig {
   return parseConfig(schema, env, 'k3cloud-sim environment');
+}
+
+/** The credentials the simulator accepts, from its configuration. */
+export function simCredentials(config: K3SimConfig): SimCredentials {
+  return {
+    acctId: config.K3_SIM_ACCT_ID,
+    username: config.K3_SIM_USERNAME,
+    appId: config.K3_SIM_APP_ID,
+    appSecret: config.K3_SIM_APP_SECRET,
+    password: config.K3_SIM_PASSWORD,
+  };
 }

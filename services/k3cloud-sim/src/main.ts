@@ -1,7 +1,7 @@
 import { createLogger, createShutdown, installProcessHandlers } from '@wdt-k3/runtime';
 import type { Dataset } from '@wdt-k3/sim-data';
 import { buildK3SimApp } from './app.ts';
-import { loadConfig } from './config.ts';
+import { loadConfig, simCredentials } from './config.ts';
 import { datasetFrom } from './control-api.ts';
 
 const config = loadConfig(process.env);
@@ -18,13 +18,7 @@ if (config.K3_SIM_ORDERS > 0) {
   );
 }
 const app = buildK3SimApp({
-  credentials: {
-    acctId: config.K3_SIM_ACCT_ID,
-    username: config.K3_SIM_USERNAME,
-    appId: config.K3_SIM_APP_ID,
-    appSecret: config.K3_SIM_APP_SECRET,
-    password: config.K3_SIM_PASSWORD,
-  },
+  credentials: simCredentials(config),
   sessionTtlMs: config.K3_SIM_SESSION_TTL_MS,
   signatureMaxSkewMs: config.K3_SIM_SIGNATURE_MAX_SKEW_MS,
   costModel: {

@@ -6,6 +6,7 @@ import {
   type faultsSchema,
   type K3SimApp,
   loadConfig as loadSimConfig,
+  simCredentials,
 } from '@wdt-k3/k3cloud-sim';
 import { DEFAULT_MAPPING_PROFILE } from '@wdt-k3/mapping';
 import {
@@ -44,13 +45,7 @@ export interface K3Sim {
 
 export async function startK3Sim(datasets: readonly Dataset[]): Promise<K3Sim> {
   const app = buildK3SimApp({
-    credentials: {
-      acctId: SIM.K3_SIM_ACCT_ID,
-      username: SIM.K3_SIM_USERNAME,
-      appId: SIM.K3_SIM_APP_ID,
-      appSecret: SIM.K3_SIM_APP_SECRET,
-      password: SIM.K3_SIM_PASSWORD,
-    },
+    credentials: simCredentials(SIM),
     datasets,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });

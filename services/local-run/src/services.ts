@@ -1,18 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadConfig as loadK3SimConfig, simCredentials } from '@wdt-k3/k3cloud-sim';
 import { findFreePort } from '@wdt-k3/testkit';
+import { loadConfig as loadWdtSimConfig } from '@wdt-k3/wdt-sim';
 import type { Fleet } from './fleet.ts';
 import type { LocalRunOptions } from './options.ts';
 
-/** The simulators' documented demo credentials (their config defaults). */
-const WDT = { appKey: 'wdt-sim-app-key', appSecret: 'wdt-sim-app-secret', sid: 'wdt-sim' } as const;
-const K3 = {
-  acctId: '66f0a1b2c3d4e5',
-  username: 'apiuser',
-  appId: '300001_AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcY',
-  appSecret: '0123456789abcdef0123456789abcdef',
-} as const;
+/** The simulators' demo credentials, read from their own config defaults so they always match. */
+const WDT = loadWdtSimConfig({}).sim;
+const K3 = simCredentials(loadK3SimConfig({}));
 
 export interface Endpoints {
   readonly wdtUrl: string;

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createMetricsRegistry, createRedis } from '@wdt-k3/runtime';
-import { testLogger, uniquePrefix } from '@wdt-k3/testkit';
+import { jsonControl, testLogger, uniquePrefix } from '@wdt-k3/testkit';
 import { createWdtClient } from '@wdt-k3/wdt-client';
 import { buildWdtSimApp, type faultsSchema, type WdtSimOptions } from '@wdt-k3/wdt-sim';
 import type { Registry } from 'prom-client';
@@ -34,19 +34,12 @@ export async function startWdtSim(options: Partial<WdtSimOptions> = {}): Promise
   const app = buildWdtSimApp({ ...WDT, rateLimitPerMinute: 0, ...options });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      ...(body === undefined
-        ? {}
-        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-    });
-    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-    return (await res.json()) as never;
-  };
+  const call = jsonControl(url);
   return {
     url,
-    faults: (config) => call('PUT', '/_sim/faults', config),
+    faults: async (config) => {
+      await call('PUT', '/_sim/faults', config);
+    },
     stats: () => call('GET', '/_sim/stats'),
     close: () => app.close(),
   };

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createDataset, type Dataset, type WdtOrderWire } from '@wdt-k3/sim-data';
+import { jsonControl } from '@wdt-k3/testkit';
 import { buildK3SimApp, type K3SimApp, type K3SimOptions } from '../src/index.ts';
 
 /** Demo credentials; the app id has the 32-char part the official Python SDK requires. */
@@ -36,17 +37,7 @@ export async function startSim(options: Partial<K3SimOptions> = {}): Promise<Run
     app,
     url,
     baseUrl: `${url}/k3cloud/`,
-    control: async (method, path, body) => {
-      const res = await fetch(`${url}${path}`, {
-        method,
-        ...(body === undefined
-          ? {}
-          : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-      });
-      const json = (await res.json()) as Record<string, unknown>;
-      if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${JSON.stringify(json)}`);
-      return json;
-    },
+    control: jsonControl(url),
     close: () => app.close(),
   };
 }

@@ -18,7 +18,7 @@ import {
   toRedisSettings,
 } from '@wdt-k3/runtime';
 import { createDataset, type Dataset, type DatasetShape } from '@wdt-k3/sim-data';
-import { testLogger, uniquePrefix } from '@wdt-k3/testkit';
+import { jsonControl, testLogger, uniquePrefix } from '@wdt-k3/testkit';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
 import { loadConfig } from '../src/config.ts';
@@ -50,16 +50,7 @@ export async function startK3Sim(datasets: readonly Dataset[]): Promise<K3Sim> {
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const call = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      ...(body === undefined
-        ? {}
-        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-    });
-    if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-    return (await res.json()) as Record<string, unknown>;
-  };
+  const call = jsonControl(url);
   return {
     app,
     baseUrl: `${url}/k3cloud/`,

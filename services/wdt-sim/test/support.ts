@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { jsonControl } from '@wdt-k3/testkit';
 import { buildQimenRequest, encodeForm, type SignMethod, STOCKOUT_QUERY_METHOD } from '@wdt-k3/wdt-client';
 import type { FastifyInstance } from 'fastify';
 import { buildWdtSimApp } from '../src/app.ts';
@@ -50,18 +51,7 @@ export async function startSim(options: Partial<WdtSimOptions> = {}): Promise<Ru
     app,
     baseUrl,
     clock,
-    async control(method, path, body) {
-      const response = await fetch(`${baseUrl}${path}`, {
-        method,
-        ...(body !== undefined && {
-          body: JSON.stringify(body),
-          headers: { 'content-type': 'application/json' },
-        }),
-      });
-      const json = (await response.json()) as never;
-      if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${JSON.stringify(json)}`);
-      return json;
-    },
+    control: jsonControl(baseUrl),
     close: () => app.close(),
   };
 }

@@ -22,7 +22,12 @@ export const extractFilterSchema = z.object({
   byModified: z.boolean(),
 });
 
-export const runKindSchema = z.enum(['incremental', 'backfill', 'orders']);
+/**
+ * `sweep`: the trailing read by modified time that finds stock-outs WDT showed late.
+ * `reconcile`: a reconciliation run's read of its period (issue 17): its pages store what they
+ * read for the comparison and enqueue nothing.
+ */
+export const runKindSchema = z.enum(['incremental', 'backfill', 'orders', 'sweep', 'reconcile']);
 
 /** A single-order lookup instead of a window (the admin's "sync these orders"). */
 export const numberFilterSchema = z.union([
@@ -53,10 +58,48 @@ export const syncOrdersSchema = z
 export const syncCommitSchema = z.object({
   runId: z.string().min(1),
   kind: runKindSchema,
-  /** Incremental runs: the watermark to store once every page of the run is in. */
+  /** Incremental and sweep runs: the watermark to store once every page of the run is in. */
   watermarkTo: epochMs.nullable(),
   dryRun: z.boolean(),
+  /** The run's windows and number lookups: the commit checks the pages proved each one read whole. */
+  windows: z.array(windowSchema).optional(),
+  lookups: z.number().int().nonnegative().optional(),
+  /** The watermark generation the run was planned under; a deliberate move cancels the run. */
+  generation: z.number().int().nonnegative().optional(),
 });
+
+const rangeSchema = z.object({ fromMs: epochMs, toMs: epochMs });
+
+/**
+ * One step of a window walk (docs/architecture.md, "No missed orders"): a keyset call on page 0
+ * of `[fromMs, toMs)`, a slice proven only by one whole answer, or a call of a rank walk over one
+ * second (or a number lookup, `second` null).
+ */
+export const walkStepSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('keyset'),
+    fromMs: epochMs,
+    toMs: epochMs,
+    seq: z.number().int().nonnegative(),
+    /** Job ids of the rows at second `fromMs` the step before read (re-read here, not counted). */
+    seen: z.array(z.string().min(1).max(80)).max(100).optional(),
+  }),
+  z.object({
+    kind: z.literal('slice'),
+    fromMs: epochMs,
+    toMs: epochMs,
+    /** Rows asked per call when not the run's page size (a crowded second asks for WDT's largest page). */
+    pageSize: z.number().int().min(1).max(100).optional(),
+  }),
+  z.object({
+    kind: z.literal('rank'),
+    second: rangeSchema.nullable(),
+    phase: z.enum(['count', 'page', 'final']),
+    pageNo: z.number().int().nonnegative(),
+    attempt: z.number().int().nonnegative(),
+    pageSize: z.number().int().min(1).max(100).optional(),
+  }),
+]);
 
 export const pageFetchSchema = z.object({
   runId: z.string().min(1),
@@ -67,8 +110,11 @@ export const pageFetchSchema = z.object({
   pageNo: z.number().int().nonnegative(),
   pageSize: z.number().int().min(1).max(100),
   dryRun: z.boolean(),
-  /** WDT left out total_count: this page adds the next one while pages come back full. */
+  /** Written by versions before walk steps; ignored (such a job walks its window from the start). */
   forward: z.boolean().optional(),
+  /** Which window (its start, ms) or lookup (`n<index>`) of the run this page belongs to. */
+  part: z.string().min(1).max(40).optional(),
+  step: walkStepSchema.optional(),
 });
 
 export const orderSourceSchema = z.object({
@@ -86,7 +132,15 @@ export const orderSourceSchema = z.object({
 export const orderLoadSchema = z.object({
   order: z.record(z.string(), z.unknown()),
   source: orderSourceSchema,
-  replay: z.object({ of: z.string().min(1), by: z.string().min(1), at: epochMs }).optional(),
+  replay: z
+    .object({
+      of: z.string().min(1),
+      by: z.string().min(1),
+      at: epochMs,
+      /** An edited replay: the content hash of the unedited original (see order.saved `editedFrom`). */
+      editedFrom: z.string().min(1).max(80).optional(),
+    })
+    .optional(),
 });
 
 export const fieldErrorSchema = z.object({ field: z.string().nullable(), message: z.string() });
@@ -108,6 +162,33 @@ export const deadLetterSchema = z.object({
   history: z.array(
     z.object({ at: epochMs, attempt: z.number().int(), code: z.string(), message: z.string() }),
   ),
+});
+
+/** A reconciliation period: whole Beijing days, `from` to `to` inclusive (K3's FDate is a day). */
+export const reconcilePeriodSchema = z
+  .object({
+    from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  })
+  .refine((period) => period.to >= period.from, { message: 'to must not be before from' });
+
+export const reconcileFilterSchema = z.object({
+  shopNo: z.string().min(1).max(100).optional(),
+  warehouseNo: z.string().min(1).max(100).optional(),
+});
+
+/** The scheduler's daily tick: reconcile the Beijing day before the one it fires in. */
+export const reconcileDailySchema = z.object({}).loose();
+
+/**
+ * The comparison of one run, the parent of its WDT page jobs: it runs once every page has
+ * stored its rows, reads K3 and writes the result.
+ */
+export const reconcileCompareSchema = z.object({
+  runId: z.string().min(1).max(120),
+  period: reconcilePeriodSchema,
+  filter: reconcileFilterSchema,
+  windows: z.array(windowSchema),
 });
 
 export interface JobDefinition<Q extends QueueName = QueueName, S extends z.ZodType = z.ZodType> {
@@ -192,6 +273,29 @@ export const JOBS = {
     // Dead letters are kept until a person replays or discards them.
     options: { attempts: 1, removeOnComplete: false, removeOnFail: false },
   }),
+  reconcileDaily: define({
+    queue: QUEUES.reconcile,
+    name: 'reconcile.daily',
+    schema: reconcileDailySchema,
+    options: {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 60_000 },
+      removeOnComplete: { count: 100 },
+    },
+  }),
+  reconcileCompare: define({
+    queue: QUEUES.reconcile,
+    name: 'reconcile.compare',
+    schema: reconcileCompareSchema,
+    // K3 reads are retried by the job: the comparison starts over from its stored WDT rows, so
+    // a retry or a takeover after kill -9 never counts a bill twice.
+    options: {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 },
+      removeOnComplete: { age: 30 * DAY_S },
+      removeOnFail: { age: 30 * DAY_S },
+    },
+  }),
 } as const;
 
 export type Jobs = typeof JOBS;
@@ -209,6 +313,10 @@ export type OrderSource = z.output<typeof orderSourceSchema>;
 export type ExtractFilter = z.output<typeof extractFilterSchema>;
 export type ExtractWindow = z.output<typeof windowSchema>;
 export type RunKind = z.output<typeof runKindSchema>;
+export type WalkStep = z.output<typeof walkStepSchema>;
+export type ReconcilePeriod = z.output<typeof reconcilePeriodSchema>;
+export type ReconcileFilter = z.output<typeof reconcileFilterSchema>;
+export type ReconcileCompareData = JobData<'reconcileCompare'>;
 
 export function jobKeysOf(queue: QueueName): JobKey[] {
   return (Object.keys(JOBS) as JobKey[]).filter((key) => JOBS[key].queue === queue);

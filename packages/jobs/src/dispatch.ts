@@ -38,6 +38,8 @@ export interface EnqueueOptions {
   readonly attempts?: number;
   readonly backoff?: JobsOptions['backoff'];
   readonly delay?: number;
+  /** BullMQ priority: 1 is served first; jobs without one are served before any prioritised job. */
+  readonly priority?: number;
   readonly parent?: JobsOptions['parent'];
   readonly failParentOnFailure?: boolean;
 }
@@ -48,6 +50,7 @@ function optionsFor(key: JobKey, options: EnqueueOptions): JobsOptions {
   if (options.attempts !== undefined) merged.attempts = options.attempts;
   if (options.backoff !== undefined) merged.backoff = options.backoff;
   if (options.delay !== undefined) merged.delay = options.delay;
+  if (options.priority !== undefined) merged.priority = options.priority;
   if (options.parent !== undefined) merged.parent = options.parent;
   if (options.failParentOnFailure !== undefined) merged.failParentOnFailure = options.failParentOnFailure;
   return merged;

@@ -1,3 +1,4 @@
+export { type BlockingNumber, blockingNumbers, type FieldError } from './blocking.ts';
 export {
   type DeadLetterData,
   deadLetterSchema,
@@ -17,9 +18,28 @@ export {
   orderLoadSchema,
   orderSourceSchema,
   type PageFetchData,
+  type ReconcileCompareData,
+  type ReconcileFilter,
+  type ReconcilePeriod,
   type RunKind,
+  reconcileFilterSchema,
+  reconcilePeriodSchema,
+  type WalkStep,
+  walkStepSchema,
   windowSchema,
 } from './catalog.ts';
+export {
+  type CodeDescription,
+  type CodeText,
+  DEAD_LETTER_CODES,
+  type DeadLetterCode,
+  describeCode,
+  isDeadLetterCode,
+  LANGUAGES,
+  type Language,
+  languageOf,
+} from './dead-letter-codes.ts';
+export { nextReplayJobId, replayBaseId, replaySequenceKey } from './dead-letter-replay.ts';
 export {
   assertHandlers,
   createProcessor,
@@ -31,10 +51,72 @@ export {
   parseJobData,
 } from './dispatch.ts';
 export { JOB_ERROR_CODES, JobError, type JobErrorCode } from './errors.ts';
-export { orderJobId, replayJobId } from './ids.ts';
+export {
+  createEventEmitter,
+  type EventEmitter,
+  type EventEmitterOptions,
+  eventsEnvSchema,
+} from './event-emitter.ts';
+export {
+  blockingNumberSchema,
+  decodeEvent,
+  discardMarkerKey,
+  EVENT_SCHEMAS,
+  EVENT_TYPES,
+  type EventData,
+  type EventInput,
+  type EventType,
+  eventStreamKey,
+  type OrderEvent,
+  orderKeyOf,
+  parseEvent,
+} from './events.ts';
+export {
+  createExtractorStatusStore,
+  type ExtractorStatus,
+  type ExtractorStatusStore,
+  extractorStatusKey,
+  type RunFailure,
+  type WdtRefusal,
+} from './extractor-status.ts';
+export {
+  contentHashOf,
+  orderJobId,
+  recheckJobId,
+  replayJobId,
+  stableHash,
+  VOLATILE_ORDER_FIELDS,
+} from './ids.ts';
+export {
+  HEARTBEAT_RETENTION_MS,
+  type LoaderBeat,
+  type LoaderCounters,
+  type LoaderFleetEntry,
+  type LoaderHeartbeat,
+  loaderHeartbeatKey,
+  readLoaderFleet,
+  startLoaderHeartbeat,
+} from './loader-heartbeat.ts';
 export { closeQueues, openQueues, type PipelineQueues } from './open-queues.ts';
+export { ORDER_ERROR_CODES, type OrderErrorCode } from './order-codes.ts';
 export { QUEUE_NAMES, QUEUES, type QueueName } from './queues.ts';
 export {
+  createSignalRecorder,
+  REFUSING_SYSTEMS,
+  type Refusal,
+  type RefusingSystem,
+  readRefusals,
+  readSignals,
+  refusalsKey,
+  SIGNAL_NAMES,
+  SIGNALS,
+  type SignalName,
+  type SignalRecorder,
+  type SignalWindow,
+  signalBucketKey,
+} from './signals.ts';
+export {
+  type CursorState,
   createSyncState,
   type InflightRun,
   type RunSummary,

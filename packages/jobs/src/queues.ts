@@ -11,6 +11,8 @@ export const QUEUES = {
   orders: 'orders',
   /** Dead letters: orders that failed for good, waiting for a person. Nothing consumes it. */
   failed: 'orders-failed',
+  /** Reconciliation runs (issue 17): the daily schedule and each run's comparison, after its WDT pages. */
+  reconcile: 'reconcile',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -40,12 +40,34 @@ describe('sync state on a real Redis', () => {
   it('commits forward only, and releases the slot of the committed run only', async () => {
     const state = createSyncState(redis, '{c}');
     await state.claimInflight(run('r1', 2000));
-    expect(await state.commit('r1', 2000)).toBe(2000);
+    expect(await state.commit('r1', 2000)).toEqual({ watermark: 2000, moved: true });
     expect(await state.getInflight()).toBeNull();
     await state.claimInflight(run('r2', 3000));
     // A late, repeated commit of an older run neither moves the watermark back nor frees r2.
-    expect(await state.commit('r1', 1500)).toBe(2000);
+    expect(await state.commit('r1', 1500)).toEqual({ watermark: 2000, moved: false });
     expect((await state.getInflight())?.runId).toBe('r2');
+  });
+
+  it('lets an operator move the watermark back: a run planned before cannot move it forward again', async () => {
+    const state = createSyncState(redis, '{e}');
+    await state.initWatermark(5000);
+    await state.sweep.initWatermark(4000);
+    const generation = await state.getGeneration();
+    await state.claimInflight({ ...run('r1', 9000), generation });
+    expect(await state.moveWatermark(1000)).toEqual({ previous: 5000, generation: generation + 1 });
+    expect(await state.getInflight()).toBeNull();
+    expect(await state.sweep.getWatermark()).toBe(1000);
+    expect(await state.commit('r1', 9000, generation)).toEqual({ watermark: 1000, moved: false });
+    expect(await state.commit('r2', 9000, generation + 1)).toEqual({ watermark: 9000, moved: true });
+  });
+
+  it('knows its epoch until Redis loses it', async () => {
+    const state = createSyncState(redis, '{f}');
+    const first = await state.ensureEpoch();
+    expect(first.created).toBe(true);
+    expect(await state.ensureEpoch()).toEqual({ epoch: first.epoch, created: false });
+    await redis.flushall();
+    expect(await state.getEpoch()).toBeNull();
   });
 
   it('records the last tick and run for operators', async () => {

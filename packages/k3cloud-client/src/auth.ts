@@ -71,7 +71,8 @@ function signatureAuth(auth: Extract<K3Auth, { kind: 'signature' }>, logger?: Lo
     observe: (headers) => {
       const cookies = readCookies(headers);
       const sid = cookies.get(SID_COOKIE);
-      if (sid !== undefined && sid !== current?.sid) {
+      // An authentication failure still sets the cookie, empty (issue 14 item 19): not a session.
+      if (sid !== undefined && sid !== '' && sid !== current?.sid) {
         current = { sid, aspNetSessionId: cookies.get(ASP_COOKIE) ?? null };
       }
     },
@@ -157,7 +158,7 @@ async function loginOnce(
   }
   const cookies = readCookies(headers);
   const sid =
-    cookies.get(SID_COOKIE) ?? (typeof result.KDSVCSessionId === 'string' ? result.KDSVCSessionId : '');
+    cookies.get(SID_COOKIE) || (typeof result.KDSVCSessionId === 'string' ? result.KDSVCSessionId : '');
   if (sid === '') {
     throw new K3Error('K3_BAD_RESPONSE', `K3 ${call.method} succeeded without a kdservice-sessionid`, {});
   }

@@ -110,6 +110,37 @@ describe('batchSaveData', () => {
     });
   });
 
+  it('reads a used number by FBillNo and MsgCode 11 in any language, and nothing else as one', () => {
+    const answer = (msgCode: number, field: string, message: string) => ({
+      Result: {
+        ResponseStatus: {
+          IsSuccess: false,
+          MsgCode: msgCode,
+          Errors: [{ FieldName: field, Message: message, DIndex: 0 }],
+          SuccessEntitys: [],
+        },
+      },
+    });
+    const english = 'Field uniqueness requirement violated: unique code. [X1] is already in use.';
+    expect(toBatchSaveResult(answer(11, 'FBillNo', english), [{ FBillNo: 'X1' }]).bills[0]).toMatchObject({
+      status: 'duplicate',
+      number: 'X1',
+    });
+    // Another error on FBillNo (not a validation refusal) is an ordinary failure.
+    expect(toBatchSaveResult(answer(0, 'FBillNo', 'too long'), [{ FBillNo: 'X1' }]).bills[0]?.status).toBe(
+      'failed',
+    );
+    // No number was sent: nothing to be "already saved".
+    expect(toBatchSaveResult(answer(11, 'FBillNo', english), [{ FBillNo: '' }]).bills[0]?.status).toBe(
+      'failed',
+    );
+    // Without a field name only the Chinese words naming the number sent count.
+    expect(toBatchSaveResult(answer(11, '', english), [{ FBillNo: 'X1' }]).bills[0]?.status).toBe('failed');
+    expect(toBatchSaveResult(answer(11, '', DUPLICATE), [{ FBillNo: 'CK2' }]).bills[0]?.status).toBe(
+      'duplicate',
+    );
+  });
+
   it('recognises the duplicate-number message by its fixed parts', () => {
     expect(isDuplicateBillNumberMessage(DUPLICATE)).toBe(true);
     expect(isDuplicateBillNumberMessage('字段“客户”是必填项')).toBe(false);

@@ -65,7 +65,7 @@ export function toBatchSaveResult(body: unknown, models: readonly object[]): Bat
       const success = saved.get(index);
       if (success !== undefined) return { index, status: 'saved', id: success.id, number: success.number };
       const billErrors = errors.get(index) ?? [];
-      const duplicate = billErrors.find((error) => isBillNumberClash(error, model));
+      const duplicate = billErrors.find((error) => isBillNumberClash(error, model, msgCode));
       if (duplicate !== undefined) {
         return {
           index,
@@ -114,13 +114,30 @@ function errorsByIndex(
   return byIndex;
 }
 
-/** Only a clash on FBillNo means "already saved"; other unique fields are ordinary failures. */
-function isBillNumberClash(error: { field: string | null; message: string }, model: object): boolean {
-  if (!isDuplicateBillNumberMessage(error.message)) return false;
-  if (error.field !== null) return error.field.toLowerCase() === 'fbillno';
+/**
+ * Only a clash on FBillNo means "already saved"; other unique fields are ordinary failures. The
+ * field and MsgCode 11 decide, in any language (`K3_LCID` may be 1033 or 3076, and K3's words change
+ * with it): a validation error K3 files under FBillNo on a supplied number is read as "that number
+ * is taken", which
+ * the loader then confirms with its existence check (a number not found is K3_BILL_UNRESOLVED,
+ * retried, never counted as saved). The Chinese text is only the fallback for an error without a
+ * field name, and then only when it names the number sent.
+ */
+function isBillNumberClash(
+  error: { field: string | null; message: string },
+  model: object,
+  msgCode: number | null,
+): boolean {
   const sent = fieldOf(model, 'FBillNo');
-  return sent !== undefined && bracketed(error.message) === sent;
+  if (typeof sent !== 'string' || sent === '') return false;
+  const named = isDuplicateBillNumberMessage(error.message);
+  if (error.field !== null)
+    return error.field.toLowerCase() === 'fbillno' && (msgCode === VALIDATION_FAILED || named);
+  return named && bracketed(error.message) === sent;
 }
+
+/** MsgCode 11 验证失败: what K3 answers a number already used (docs/reference/k3cloud.md §5.1). */
+const VALIDATION_FAILED = 11;
 
 function billNumberOf(model: object, message: string): string | null {
   const sent = fieldOf(model, 'FBillNo');

@@ -20,9 +20,19 @@ describe('parseHttpResponse', () => {
     [
       519,
       '{"errcode":4006,"description":"X-Api-TimeStamp is invalid[GW]"}',
+      { code: 'K3_AUTH_FAILED', retryable: false, httpStatus: 519 },
+    ],
+    [
+      519,
+      '{"errcode":5001,"description":"API not found[GW]"}',
       { code: 'K3_GATEWAY_ERROR', retryable: false },
     ],
     [519, '{"errcode":5002,"description":"busy"}', { code: 'K3_GATEWAY_ERROR', retryable: true }],
+    [
+      401,
+      '{"errcode":4002,"description":"Unauthorized, APP_ID is empty or unknown[GW]"}',
+      { code: 'K3_AUTH_FAILED', retryable: false, httpStatus: 401 },
+    ],
     [
       503,
       'Service Unavailable',

@@ -26,22 +26,30 @@ const clip = (text: string): string =>
 
 /**
  * Turns an HTTP answer into parsed JSON, throwing for everything that is not a K3 JSON body:
- * gateway 519, other non-200/206 statuses (SDKs treat 200 and 206 as success), `response_error:`
+ * gateway refusals (519, or 4xx with an errcode), other non-200/206 statuses (SDKs treat 200 and 206 as success), `response_error:`
  * bodies and unparseable bodies. For writes, any failure after the request reached the server is
  * flagged ambiguous: it may have been applied.
  */
 export function parseHttpResponse(res: HttpResponse, service: string, kind: CallKind): unknown {
   const context = { service };
   const afterSend = kind === 'write';
-  if (res.status === 519) {
-    const gateway = tryParse(res.body) as { errcode?: unknown; description?: unknown } | undefined;
-    const errcode = typeof gateway?.errcode === 'number' ? gateway.errcode : null;
-    const description = typeof gateway?.description === 'string' ? gateway.description : clip(res.body);
-    // 4xxx are authentication refusals and 5001 "API not found" (FXP probe log): fix config first.
-    const retryable = errcode === null || !(errcode === 5001 || (errcode >= 4000 && errcode < 5000));
+  const gateway = gatewayAnswer(res);
+  if (gateway !== undefined) {
+    const { errcode, description } = gateway;
+    if (errcode !== null && errcode >= 4000 && errcode < 5000) {
+      // 4xxx are the gateway's authentication refusals (FXP probe log: 4002 unknown app id, 4006
+      // stale timestamp): the same failure a private server reports as MsgCode 1 (reference §2.2).
+      return fail(
+        'K3_AUTH_FAILED',
+        `K3 API gateway refused the credentials (errcode ${errcode}): ${description}`,
+        { httpStatus: res.status, context: { ...context, errcode } },
+      );
+    }
+    // 5001 "API not found" (FXP probe log): fix config first.
+    const retryable = errcode === null || errcode !== 5001;
     return fail('K3_GATEWAY_ERROR', `K3 API gateway refused the call (errcode ${errcode}): ${description}`, {
       retryable,
-      httpStatus: 519,
+      httpStatus: res.status,
       context: { ...context, errcode },
     });
   }
@@ -122,6 +130,21 @@ export function throwIfCallLimited(status: ResponseStatus | undefined, service: 
     msgCode: MSG_CODE_CALL_LIMIT,
     context: { service },
   });
+}
+
+/**
+ * Kingdee's gateway answers with `{"errcode","description"}`: observed with HTTP 519 (FXP probe
+ * log), reported with 4xx too (issue 14 item 19), so a 4xx carrying an errcode is read the same way.
+ */
+function gatewayAnswer(
+  res: HttpResponse,
+): { readonly errcode: number | null; readonly description: string } | undefined {
+  if (res.status !== 519 && (res.status < 400 || res.status >= 500)) return undefined;
+  const body = tryParse(res.body) as { errcode?: unknown; description?: unknown } | undefined;
+  const errcode = typeof body?.errcode === 'number' ? body.errcode : null;
+  if (res.status !== 519 && errcode === null) return undefined;
+  const description = typeof body?.description === 'string' ? body.description : clip(res.body);
+  return { errcode, description };
 }
 
 function tryParse(text: string): unknown {

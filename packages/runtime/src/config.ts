@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { AppError } from './app-error.ts';
 
@@ -36,15 +37,40 @@ export const envList = z
       .filter((item) => item !== ''),
   );
 
+/** A whole number from min to max: a typo (an extra digit, `1e20`) is refused at start, not obeyed. */
+export const envIntIn = (min: number, max: number) => envInt.pipe(z.number().min(min).max(max));
+
+/** RFC 1123 host names (letters, digits, hyphens, dots), e.g. `localhost`, `ops.internal`. */
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+/** An address to listen on: an IPv4 or IPv6 address, or a host name. */
+export const envHost = z
+  .string()
+  .trim()
+  .refine((value) => isIP(value.replace(/^\[|\]$/g, '')) !== 0 || HOST_NAME.test(value), {
+    message: 'an IP address (0.0.0.0, 127.0.0.1, ::) or a host name',
+  });
+
+/** A TCP port to listen on; 0 asks the system for a free one. */
+export const envPort = envInt.pipe(z.number().max(65_535, 'a port from 0 to 65535'));
+
+/** OPS_HOST and OPS_PORT, the /health and /metrics side-door every service opens. */
+export function opsEnvFields(defaultPort: number) {
+  return { OPS_HOST: envHost.default('0.0.0.0'), OPS_PORT: envPort.default(defaultPort) };
+}
+
 export class ConfigError extends AppError {
   override readonly name = 'ConfigError';
   readonly problems: readonly string[];
+  /** What was read: `loader environment`, `mapping profile /app/profile.yaml`… */
+  readonly source: string;
 
   constructor(problems: readonly string[], source: string) {
     super('CONFIG_INVALID', `invalid ${source}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`, {
       retryable: false,
     });
     this.problems = problems;
+    this.source = source;
   }
 }
 

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger, redactUrl } from './logger.ts';
+import { createLogger, redactQuery, redactUrl } from './logger.ts';
 
 function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
   const chunks: string[] = [];
@@ -46,6 +46,7 @@ describe('createLogger', () => {
         k3: { auth: { password: 'top-secret-3' } },
         req: { headers: { authorization: 'Bearer top-secret-4', host: 'x' } },
         token: 'top-secret-5',
+        channel: { name: 'ops', webhook: 'https://oapi.dingtalk.com/robot/send?access_token=top-secret-6' },
       },
       'config loaded',
     );
@@ -56,6 +57,7 @@ describe('createLogger', () => {
       'top-secret-3',
       'top-secret-4',
       'top-secret-5',
+      'top-secret-6',
       'ABCDEF',
     ]) {
       expect(raw).not.toContain(secret);
@@ -81,5 +83,23 @@ describe('redactUrl', () => {
     ['not a url', '[unparseable url]'],
   ])('%s → %s', (input, expected) => {
     expect(redactUrl(input)).toBe(expected);
+  });
+});
+
+describe('redactQuery', () => {
+  it.each([
+    ['/failed?token=abc&limit=5', '/failed?token=[redacted]&limit=5'],
+    ['/x?ACCESS_TOKEN=abc', '/x?ACCESS_TOKEN=[redacted]'],
+    ['/x?access%5Ftoken=abc', '/x?access%5Ftoken=[redacted]'],
+    [
+      '/x?api_key=1&apikey=2&sign=3&password=4',
+      '/x?api_key=[redacted]&apikey=[redacted]&sign=[redacted]&password=[redacted]',
+    ],
+    ['/failed?code=K3_BASEDATA_MISSING&limit=5', '/failed?code=K3_BASEDATA_MISSING&limit=5'],
+    ['/failed?token', '/failed?token'],
+    ['/failed', '/failed'],
+    ['/x?%E0%A4%A=1&token=2', '/x?%E0%A4%A=1&token=[redacted]'],
+  ])('%s → %s', (input, expected) => {
+    expect(redactQuery(input)).toBe(expected);
   });
 });

@@ -1,6 +1,7 @@
+import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from './config.ts';
-import { redisEnvSchema, toRedisSettings } from './redis.ts';
+import { createRedis, redisEnvSchema, toRedisSettings } from './redis.ts';
 
 const settingsFrom = (env: Record<string, string>) => toRedisSettings(parseConfig(redisEnvSchema, env));
 
@@ -34,5 +35,27 @@ describe('redis settings', () => {
     expect(() => settingsFrom({ REDIS_MODE: 'sentinel' })).toThrow(/REDIS_SENTINELS/);
     expect(() => settingsFrom({ REDIS_URL: 'http://x' })).toThrow(/redis:\/\/ or rediss:\/\//);
     expect(() => settingsFrom({ REDIS_PREFIX: 'a}b' })).toThrow(/hash-tag/);
+    expect(() => settingsFrom({ REDIS_MODE: 'cluster', REDIS_URL: 'redis://h:7000/2' })).toThrow(
+      /only database 0/,
+    );
+    expect(settingsFrom({ REDIS_MODE: 'cluster', REDIS_URL: 'redis://h:7000/0' }).mode).toBe('cluster');
+  });
+});
+
+describe('reconnect schedule', () => {
+  const retryDelays = (env: Record<string, string>): number[] => {
+    const connection = createRedis(settingsFrom(env), 'worker', 'schedule-test');
+    connection.disconnect();
+    const strategy = (connection as Redis).options.retryStrategy;
+    return [1, 2, 3, 4, 5, 10, 100].map((times) => Number(strategy?.(times)));
+  };
+
+  it('doubles from 200 ms; every 5 s at most, every second with Sentinel (each attempt asks the sentinels)', () => {
+    expect(retryDelays({ REDIS_URL: 'redis://127.0.0.1:1' })).toEqual([
+      200, 400, 800, 1600, 3200, 5000, 5000,
+    ]);
+    expect(retryDelays({ REDIS_MODE: 'sentinel', REDIS_SENTINELS: '127.0.0.1:1' })).toEqual([
+      200, 400, 800, 1000, 1000, 1000, 1000,
+    ]);
   });
 });

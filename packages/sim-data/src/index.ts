@@ -11,4 +11,4 @@ export {
   type WdtOrderWire,
 } from './dataset.ts';
 export { formatMoney4 } from './format.ts';
-export { createRandom } from './random.ts';
+export { createRandom, mix } from './random.ts';

@@ -41,6 +41,9 @@ export interface StartProcessOptions {
    * children in order instead of all of them at once.
    */
   readonly detached?: boolean;
+  /** Run as this user (the caller must be root): PostgreSQL refuses to run as root. */
+  readonly uid?: number;
+  readonly gid?: number;
 }
 
 /** Spawns a real process and follows its output, for end-to-end and outage tests. */
@@ -54,6 +57,8 @@ export function startProcess(
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.detached ?? false,
+    ...(options.uid === undefined ? {} : { uid: options.uid }),
+    ...(options.gid === undefined ? {} : { gid: options.gid }),
   });
   running.add(child);
   const lines: string[] = [];

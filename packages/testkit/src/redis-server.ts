@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -25,6 +25,8 @@ export interface RedisServerHandle {
   /** Starts the server again on the same port and data dir. */
   start(): Promise<void>;
   restart(mode?: 'graceful' | 'kill'): Promise<void>;
+  /** kill -9, delete every file of the data dir, start again: Redis back with nothing in it. */
+  restartEmpty(): Promise<void>;
   flushAll(): Promise<void>;
   /** Stops the server and deletes its data dir. */
   dispose(): Promise<void>;
@@ -146,6 +148,11 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
       await (mode === 'kill' ? kill() : stop());
       await start();
     },
+    restartEmpty: async () => {
+      await kill();
+      for (const entry of await readdir(dir)) await rm(join(dir, entry), { recursive: true, force: true });
+      await start();
+    },
     flushAll: async () => {
       const client = new Redis(url);
       try {
@@ -178,6 +185,7 @@ function externalServer(url: string): RedisServerHandle {
     kill: refuse('kill'),
     start: async () => undefined,
     restart: refuse('restart'),
+    restartEmpty: refuse('empty'),
     flushAll: async () => {
       const client = new Redis(url);
       try {
@@ -262,6 +270,10 @@ async function startContainerServer(options: RedisServerOptions): Promise<RedisS
     restart: async (mode = 'graceful') => {
       await (mode === 'kill' ? handle.kill() : handle.stop());
       await handle.start();
+    },
+    restartEmpty: async () => {
+      await handle.flushAll();
+      await handle.restart('kill');
     },
     flushAll: async () => {
       const client = new Redis(currentUrl());

@@ -1,5 +1,13 @@
 export { formatBeijingTime, parseBeijingTime } from '@wdt-k3/runtime';
 export { createWdtClient, type WdtClient, type WdtClientOptions } from './client.ts';
+export {
+  resolveWdtSettings,
+  type WdtEnv,
+  type WdtSettings,
+  wdtEnvFields,
+  wdtEnvSchema,
+  wdtRequiredEnvFields,
+} from './env.ts';
 export { minuteRemainderMs, parseStockoutResponse, type StockoutPage } from './envelope.ts';
 export {
   isWdtError,
@@ -21,3 +29,17 @@ export {
   WDT_TARGET_APP_KEY,
 } from './request.ts';
 export { qimenStringToSign, SIGN_METHODS, type SignMethod, signQimen } from './sign.ts';
+export {
+  type Interval,
+  keysetOutcome,
+  type RankWalkTally,
+  type SegmentAnswer,
+  type SegmentOutcome,
+  type SplitReason,
+  sliceOutcome,
+  sortedTimes,
+  splitEvenly,
+  type TimeField,
+  uncovered,
+  verifyRankWalk,
+} from './walk.ts';

@@ -1,0 +1,37 @@
+import type { Logger } from '@wdt-k3/runtime';
+import pg from 'pg';
+
+export interface DatabaseSettings {
+  readonly url: string;
+  readonly maxConnections: number;
+  /** Per statement; a stuck query must not hold a batch (or an API answer) forever. */
+  readonly statementTimeoutMs: number;
+  readonly applicationName: string;
+}
+
+/**
+ * A connection pool whose idle-connection errors (the server restarted, the network dropped) are
+ * logged, not thrown: pg emits them on the pool, where an unhandled 'error' would end the process.
+ */
+export function createPool(settings: DatabaseSettings, logger?: Logger): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: settings.url,
+    max: settings.maxConnections,
+    application_name: settings.applicationName,
+    statement_timeout: settings.statementTimeoutMs,
+    connectionTimeoutMillis: 10_000,
+  });
+  pool.on('error', (err) => logger?.warn({ err: { message: err.message } }, 'postgres connection error'));
+  return pool;
+}
+
+/** `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for logs. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}

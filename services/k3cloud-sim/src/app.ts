@@ -1,6 +1,7 @@
 import type { Logger } from '@wdt-k3/runtime';
 import type { Dataset } from '@wdt-k3/sim-data';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Deployment } from './auth/authenticate.ts';
 import type { SimCredentials } from './auth/credentials.ts';
 import { registerControlApi } from './control-api.ts';
 import { type CostModelSettings, costModelSchema } from './cost-model.ts';
@@ -13,7 +14,17 @@ export interface K3SimOptions {
   readonly sessionTtlMs?: number;
   /** Accepted clock skew of X-Api timestamps and LoginBySign; 0 (default) checks none. */
   readonly signatureMaxSkewMs?: number;
+  /**
+   * `cloud` (default): behind Kingdee's API gateway, a wrong app id answers HTTP 519; `private`:
+   * an on-premise server without one, a wrong app id answers HTTP 200 + MsgCode 1.
+   */
+  readonly deployment?: Deployment;
   readonly costModel?: Partial<CostModelSettings>;
+  /**
+   * The account's FBillNo numbering rule: true (default) refuses a used number with MsgCode 11;
+   * false is a K3 account whose numbering rule allows duplicates.
+   */
+  readonly uniqueBillNo?: boolean;
   /** Datasets whose base data and (lazy) sales orders are loaded at start. */
   readonly datasets?: readonly Dataset[];
   readonly logger?: Logger;
@@ -34,7 +45,9 @@ export function buildK3SimApp(options: K3SimOptions): K3SimApp {
     credentials: options.credentials,
     sessionTtlMs: options.sessionTtlMs ?? 30 * 60_000,
     signatureMaxSkewMs: options.signatureMaxSkewMs ?? 0,
+    deployment: options.deployment ?? 'cloud',
     costModel: costModelSchema.parse(options.costModel ?? {}),
+    settings: { uniqueBillNo: options.uniqueBillNo ?? true },
     now: options.now ?? Date.now,
   });
   for (const dataset of options.datasets ?? []) sim.baseData.addDataset(dataset);

@@ -77,6 +77,27 @@ function parseBody<S extends z.ZodType>(
   return result.data;
 }
 
+/** `PUT /_sim/settings`: the account's configuration; only the keys given change. */
+export const settingsSchema = z.strictObject({ uniqueBillNo: z.boolean().optional() });
+
+const billEditSchema = z.strictObject({
+  billNo: z.string().min(1),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}/)
+    .optional(),
+  entries: z
+    .array(
+      z.strictObject({
+        seq: z.number().int().min(1),
+        realQty: z.number().positive().optional(),
+        taxPrice: z.number().min(0).optional(),
+        isFree: z.boolean().optional(),
+      }),
+    )
+    .default([]),
+});
+
 const billsQuery = z.object({
   formId: z.string().default('SAL_OUTSTOCK'),
   offset: z.coerce.number().int().min(0).default(0),
@@ -139,6 +160,28 @@ export function registerControlApi(app: FastifyInstance, sim: SimState): void {
     };
   });
 
+  // A person editing a saved bill in K3's own UI (tests of reconciliation): the WebAPI refuses
+  // updates (FID ≠ 0), so this is the only way a saved bill changes. Only the fields given change.
+  app.post('/_sim/bills/edit', async (request, reply) => {
+    const body = parseBody(billEditSchema, request.body, reply);
+    if (body === undefined) return reply;
+    const bill = sim.bills.byNumber(body.billNo);
+    if (bill === undefined) return reply.code(404).send({ error: `no SAL_OUTSTOCK bill ${body.billNo}` });
+    const entries = Array.isArray(bill.model.FEntity)
+      ? (bill.model.FEntity as Record<string, unknown>[])
+      : [];
+    for (const edit of body.entries) {
+      const entry = entries[edit.seq - 1];
+      if (entry === undefined)
+        return reply.code(400).send({ error: `bill ${body.billNo} has no entry ${edit.seq}` });
+      if (edit.realQty !== undefined) entry.FRealQty = edit.realQty;
+      if (edit.taxPrice !== undefined) entry.FTaxPrice = edit.taxPrice;
+      if (edit.isFree !== undefined) entry.FIsFree = edit.isFree;
+    }
+    if (body.date !== undefined) bill.model.FDate = body.date;
+    return { billNo: bill.billNo, fid: bill.id, model: bill.model };
+  });
+
   app.get('/_sim/faults', async () => sim.faults.config);
   app.put('/_sim/faults', async (request, reply) => {
     const body = parseBody(faultsSchema, request.body, reply);
@@ -150,6 +193,14 @@ export function registerControlApi(app: FastifyInstance, sim: SimState): void {
   });
 
   app.post('/_sim/sessions/expire', async () => ({ sessionsExpired: sim.sessions.expireAll() }));
+
+  app.get('/_sim/settings', async () => sim.settings);
+  app.put('/_sim/settings', async (request, reply) => {
+    const body = parseBody(settingsSchema, request.body, reply);
+    if (body === undefined) return reply;
+    if (body.uniqueBillNo !== undefined) sim.settings.uniqueBillNo = body.uniqueBillNo;
+    return sim.settings;
+  });
 
   app.get('/_sim/cost-model', async () => sim.cost.settings);
   app.put('/_sim/cost-model', async (request, reply) => {

@@ -2,13 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AUTH_PARAMETERS, type AuthMethod, handleAuth } from './auth/auth-service.ts';
 import { authenticate } from './auth/authenticate.ts';
-import { sessionCookies, sidOf } from './auth/sessions.ts';
-import { handleOperation, handleView, type Operation } from './forms/operations.ts';
-import { handleSave, packageCount } from './forms/save.ts';
+import { emptySessionCookie, sessionCookies, sidOf } from './auth/sessions.ts';
+import { type FormCall, runForm } from './forms/run-form.ts';
+import { packageCount } from './forms/save.ts';
+import { asyncModeRefusal, asyncModeRequested } from './protocol/async-mode.ts';
 import { argumentsOf, asText, dataObject, EnvelopeError, parseBody } from './protocol/envelope.ts';
 import type { SimReply } from './protocol/reply.ts';
 import { failureEnvelope, MSG, queryFailure, responseErrorBody } from './protocol/responses.ts';
-import { executeBillQuery } from './query/execute.ts';
 import type { SimState } from './state.ts';
 
 type Kind = 'auth' | 'form' | 'public';
@@ -26,16 +26,25 @@ const AUTH_NAMES: Record<AuthMethod, string> = {
   logout: 'Logout',
 };
 
-const FORM_METHODS = [
-  'Save',
-  'BatchSave',
-  'View',
-  'Submit',
-  'Audit',
-  'UnAudit',
-  'Delete',
-  'ExecuteBillQuery',
-];
+/** Positional parameters of the DynamicFormService methods served (reference §3). */
+const FORM_METHODS: Readonly<Record<string, readonly string[]>> = {
+  Save: ['formid', 'data'],
+  BatchSave: ['formid', 'data'],
+  Draft: ['formid', 'data'],
+  View: ['formid', 'data'],
+  Submit: ['formid', 'data'],
+  Audit: ['formid', 'data'],
+  UnAudit: ['formid', 'data'],
+  Delete: ['formid', 'data'],
+  ExcuteOperation: ['formid', 'opnumber', 'data'],
+  ExecuteBillQuery: ['data'],
+  BillQuery: ['data'],
+};
+
+/** Queries answer failures in the `[[{"Result":…}]]` form (§2.1, §5.3). */
+const QUERIES = new Set(['ExecuteBillQuery', 'BillQuery']);
+/** Services that store packages (the cost model charges per bill). */
+const SAVES = new Set(['Save', 'BatchSave', 'Draft']);
 
 /** Full service names, lower-cased: IIS routes case-insensitively and clients vary (`batchSave`). */
 const SERVICES = new Map<string, ServiceSpec>([
@@ -46,15 +55,11 @@ const SERVICES = new Map<string, ServiceSpec>([
         { short: AUTH_NAMES[method as AuthMethod], kind: 'auth' as Kind, params },
       ] as const,
   ),
-  ...FORM_METHODS.map(
-    (method) =>
+  ...Object.entries(FORM_METHODS).map(
+    ([method, params]) =>
       [
         `kingdee.bos.webapi.servicesstub.dynamicformservice.${method.toLowerCase()}`,
-        {
-          short: method,
-          kind: 'form' as Kind,
-          params: method === 'ExecuteBillQuery' ? ['data'] : ['formid', 'data'],
-        },
+        { short: method, kind: 'form' as Kind, params },
       ] as const,
   ),
   [
@@ -92,7 +97,7 @@ async function serve(
   spec: ServiceSpec,
   path: string,
 ): Promise<void> {
-  const isQuery = spec.short === 'ExecuteBillQuery';
+  const isQuery = QUERIES.has(spec.short);
   const fail = (code: number, message: string): SimReply => ({
     status: 200,
     body: isQuery ? queryFailure(code, message) : failureEnvelope(code, message),
@@ -103,8 +108,10 @@ async function serve(
     return hold(request, reply, sim);
 
   let args: unknown[];
+  let body: Record<string, unknown>;
   try {
-    args = argumentsOf(parseBody(request.body), spec.params);
+    body = parseBody(request.body);
+    args = argumentsOf(body, spec.params);
   } catch (err) {
     if (err instanceof EnvelopeError)
       return send(reply, { status: 200, body: responseErrorBody(err.message) });
@@ -115,16 +122,21 @@ async function serve(
   const auth = authorize(request, path, sim, fail);
   if ('status' in auth) return send(reply, auth);
   const cookies = auth.cookies;
+  if (asyncModeRequested(body, request.headers)) {
+    sim.stats.asyncRefusals += 1;
+    const refusal = { status: 200, body: asyncModeRefusal(auth.lcid) };
+    // The session the signature just earned is still issued, as for any other answered call.
+    return send(reply, cookies === undefined ? refusal : { ...refusal, setCookie: cookies });
+  }
 
   let result: unknown;
   try {
-    const formId = isQuery ? '' : asText(args[0]);
-    const data = dataObject(isQuery ? args[0] : args[1]);
-    const bills = spec.short === 'Save' || spec.short === 'BatchSave' ? packageCount(data) : 0;
+    const call = formCall(spec, args);
+    const bills = SAVES.has(spec.short) ? packageCount(call.data) : 0;
     await sim.cost.charge(bills);
     const extraMs = sim.faults.latencyMs(bills);
     if (extraMs > 0) await sleep(extraMs);
-    result = runForm(spec.short, formId, data, sim);
+    result = runForm(call, sim, auth.lcid);
   } catch (err) {
     if (err instanceof EnvelopeError)
       return send(reply, { status: 200, body: responseErrorBody(err.message) });
@@ -149,17 +161,18 @@ function authorize(
   path: string,
   sim: SimState,
   fail: (code: number, message: string) => SimReply,
-): SimReply | { readonly cookies: readonly string[] | undefined } {
+): SimReply | { readonly cookies: readonly string[] | undefined; readonly lcid: number } {
   const auth = authenticate(request.headers, path, {
     credentials: sim.credentials,
     sessions: sim.sessions,
     signatureMaxSkewMs: sim.signatureMaxSkewMs,
+    deployment: sim.deployment,
     now: sim.now,
   });
   switch (auth.kind) {
     case 'session-lost':
       sim.stats.sessionLostAnswers += 1;
-      return fail(1, MSG.sessionLost);
+      return { ...fail(1, MSG.sessionLost), setCookie: emptySessionCookie(sim.sessions.cookieExpiryMs()) };
     case 'gateway':
       sim.stats.gatewayRefusals += 1;
       return gatewayReply(auth.errcode, auth.description, auth.descriptionCn);
@@ -167,7 +180,10 @@ function authorize(
       return { status: 500, body: 'Fail to verify thirty passport' };
     case 'ok':
       if (auth.issued) sim.stats.sessionsIssued += 1;
-      return { cookies: auth.issued ? sessionCookies(auth.session) : undefined };
+      return {
+        cookies: auth.issued ? sessionCookies(auth.session, sim.sessions.cookieExpiryMs()) : undefined,
+        lcid: auth.session.lcid,
+      };
   }
 }
 
@@ -223,28 +239,18 @@ function answerUnauthenticated(
   return outcome.reply;
 }
 
-function runForm(method: string, formId: string, data: Record<string, unknown>, sim: SimState): unknown {
-  switch (method) {
-    case 'ExecuteBillQuery':
-      return executeBillQuery(data, sim.sources);
-    case 'Save':
-    case 'BatchSave':
-      return handleSave(formId, data, method === 'BatchSave', {
-        bills: sim.bills,
-        baseData: sim.baseData,
-        onSaved: (count) => {
-          sim.stats.billsSaved += count;
-        },
-        onRefused: (failed, duplicates) => {
-          sim.stats.billsRefused += failed;
-          sim.stats.duplicatesRefused += duplicates;
-        },
-      });
-    case 'View':
-      return handleView(formId, data, sim.bills);
-    default:
-      return handleOperation(method.toLowerCase() as Operation, formId, data, sim.bills);
-  }
+/** Binds the positional arguments to the method's parameter names. */
+function formCall(spec: ServiceSpec, args: readonly unknown[]): FormCall {
+  const at = (name: string): unknown => {
+    const index = spec.params.indexOf(name);
+    return index < 0 ? undefined : args[index];
+  };
+  return {
+    method: spec.short,
+    formId: asText(at('formid')),
+    opNumber: asText(at('opnumber')),
+    data: dataObject(at('data')),
+  };
 }
 
 function gatewayReply(errcode: number, description: string, descriptionCn: string): SimReply {

@@ -1,10 +1,16 @@
-import { createLogger, createShutdown, installProcessHandlers } from '@wdt-k3/runtime';
+import {
+  configOrExit,
+  createLogger,
+  createShutdown,
+  installProcessHandlers,
+  listenError,
+} from '@wdt-k3/runtime';
 import type { Dataset } from '@wdt-k3/sim-data';
 import { buildK3SimApp } from './app.ts';
 import { loadConfig, simCredentials } from './config.ts';
 import { datasetFrom } from './control-api.ts';
 
-const config = loadConfig(process.env);
+const config = await configOrExit('k3cloud-sim', () => loadConfig(process.env));
 const logger = createLogger({ level: config.LOG_LEVEL, service: 'k3cloud-sim' });
 const datasets: Dataset[] = [];
 if (config.K3_SIM_ORDERS > 0) {
@@ -21,6 +27,8 @@ const app = buildK3SimApp({
   credentials: simCredentials(config),
   sessionTtlMs: config.K3_SIM_SESSION_TTL_MS,
   signatureMaxSkewMs: config.K3_SIM_SIGNATURE_MAX_SKEW_MS,
+  deployment: config.K3_SIM_DEPLOYMENT,
+  uniqueBillNo: config.K3_SIM_UNIQUE_BILL_NO,
   costModel: {
     enabled: config.K3_SIM_COST_MODEL,
     baseMs: config.K3_SIM_COST_BASE_MS,
@@ -35,7 +43,17 @@ const shutdown = createShutdown(logger, [
 ]);
 installProcessHandlers(shutdown, logger);
 
-await app.listen({ host: config.K3_SIM_HOST, port: config.K3_SIM_PORT });
+// A port in use or a bad host: one line naming the setting, exit 1 (not a stack trace).
+await configOrExit('k3cloud-sim', () =>
+  app.listen({ host: config.K3_SIM_HOST, port: config.K3_SIM_PORT }).catch((err: unknown) => {
+    throw listenError(
+      err,
+      { host: 'K3_SIM_HOST', port: 'K3_SIM_PORT' },
+      config.K3_SIM_HOST,
+      config.K3_SIM_PORT,
+    );
+  }),
+);
 const address = app.server.address();
 const port = typeof address === 'object' && address !== null ? address.port : config.K3_SIM_PORT;
 logger.info(
@@ -47,6 +65,8 @@ logger.info(
     seed: config.K3_SIM_SEED,
     orders: config.K3_SIM_ORDERS,
     costModel: config.K3_SIM_COST_MODEL,
+    uniqueBillNo: config.K3_SIM_UNIQUE_BILL_NO,
+    deployment: config.K3_SIM_DEPLOYMENT,
   },
   'k3cloud-sim listening',
 );

@@ -4,10 +4,14 @@ export class SimStats {
   billsSaved = 0;
   billsRefused = 0;
   duplicatesRefused = 0;
+  /** Bills stored under a number already used (the account's numbering rule allows duplicates). */
+  duplicateNumbersSaved = 0;
   logins = 0;
   loginsRefused = 0;
   sessionsIssued = 0;
   sessionLostAnswers = 0;
+  /** Calls in the SDKs' async mode (beginmethod/querymethod), refused without saving. */
+  asyncRefusals = 0;
   gatewayRefusals = 0;
   faultsInjected: Record<string, number> = {};
   inFlight = 0;
@@ -36,10 +40,12 @@ export class SimStats {
       billsSaved: this.billsSaved,
       billsRefused: this.billsRefused,
       duplicatesRefused: this.duplicatesRefused,
+      duplicateNumbersSaved: this.duplicateNumbersSaved,
       logins: this.logins,
       loginsRefused: this.loginsRefused,
       sessionsIssued: this.sessionsIssued,
       sessionLostAnswers: this.sessionLostAnswers,
+      asyncRefusals: this.asyncRefusals,
       gatewayRefusals: this.gatewayRefusals,
       faultsInjected: { ...this.faultsInjected },
       inFlight: this.inFlight,

@@ -122,12 +122,65 @@ describe('BatchSave outcomes by DIndex', () => {
     expect((await stats()).duplicatesRefused).toBe(2);
   });
 
+  it.each([
+    ['signature', 1033, /^Field uniqueness requirement violated/],
+    ['password', 3076, /^違反欄位唯一性要求/],
+  ] as const)(
+    'recognises a used number in another language (%s, lcid %i): by the field and MsgCode, not the words',
+    async (kind, lcid, words) => {
+      const k3 = client({ ...AUTH_MODES[kind], lcid });
+      const [bill] = bills(dataset, lcid === 1033 ? 50 : 52, 1);
+      if (bill === undefined) throw new Error('dataset too small');
+      expect((await k3.batchSave('SAL_OUTSTOCK', [bill])).bills[0]?.status).toBe('saved');
+      const again = await k3.batchSave('SAL_OUTSTOCK', [bill]);
+      expect(again.bills[0]).toMatchObject({
+        status: 'duplicate',
+        number: bill.FBillNo,
+        message: expect.stringMatching(words),
+      });
+    },
+  );
+
   it('numbers bills without FBillNo by the default coding rule', async () => {
     const k3 = client(AUTH_MODES.signature);
     const result = await k3.batchSave('SAL_OUTSTOCK', [
       { ...outstockFromOrder(dataset.orderAt(30), dataset), FBillNo: '' },
     ]);
     expect(result.bills[0]).toMatchObject({ status: 'saved', number: 'XSCKD000001' });
+  });
+
+  it('saves a second bill of a used number when the account allows duplicates, and shows both', async () => {
+    expect(await sim.control('PUT', '/_sim/settings', { uniqueBillNo: false })).toEqual({
+      uniqueBillNo: false,
+    });
+    try {
+      const k3 = client(AUTH_MODES.signature);
+      const [first, second] = bills(dataset, 40, 2);
+      if (first === undefined || second === undefined) throw new Error('dataset too small');
+      await k3.batchSave('SAL_OUTSTOCK', [first]);
+      const result = await k3.batchSave('SAL_OUTSTOCK', [first, second, second]);
+      expect(result.bills.map((bill) => bill.status)).toEqual(['saved', 'saved', 'saved']);
+      // ExecuteBillQuery lists every bill of a number, as a K3 without the unique rule would.
+      const rows = await k3.executeBillQuery({
+        formId: 'SAL_OUTSTOCK',
+        fieldKeys: ['FID', 'FBillNo'],
+        filterString: `FBillNo in ('${first.FBillNo}','${second.FBillNo}')`,
+      });
+      expect(rows.map((row) => row[1])).toEqual([
+        first.FBillNo,
+        first.FBillNo,
+        second.FBillNo,
+        second.FBillNo,
+      ]);
+      expect(new Set(rows.map((row) => row[0])).size).toBe(4);
+      expect(await stats()).toMatchObject({ duplicatesRefused: 0, duplicateNumbersSaved: 2, billsSaved: 4 });
+      // View acts on the oldest bill of the number.
+      const viewed = await k3.view('SAL_OUTSTOCK', { number: first.FBillNo });
+      expect(viewed.bill?.Id).toBe(rows[0]?.[0]);
+    } finally {
+      await sim.control('PUT', '/_sim/settings', { uniqueBillNo: true });
+    }
+    expect(await sim.control('GET', '/_sim/settings')).toEqual({ uniqueBillNo: true });
   });
 });
 

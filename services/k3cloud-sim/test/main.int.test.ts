@@ -14,12 +14,16 @@ describe('node services/k3cloud-sim/src/main.ts', () => {
       K3_SIM_FROM: '2026-01-01',
       K3_SIM_TO: '2026-01-08',
       K3_SIM_APP_SECRET: 'main-test-secret',
+      K3_SIM_UNIQUE_BILL_NO: 'false',
     };
     const sim = startProcess(process.execPath, [MAIN], { name: 'k3cloud-sim', env });
     try {
       const line = await sim.waitForLine(/k3cloud-sim listening/);
       const url = (JSON.parse(line) as { url: string }).url;
       expect(url).toBe(`http://127.0.0.1:${port}/k3cloud/`);
+      expect(JSON.parse(line)).toMatchObject({ uniqueBillNo: false });
+      const settings = await fetch(`http://127.0.0.1:${port}/_sim/settings`);
+      expect(await settings.json()).toEqual({ uniqueBillNo: false });
       expect(sim.lines.join('\n')).not.toContain('main-test-secret');
       const k3 = createK3CloudClient({
         baseUrl: url,

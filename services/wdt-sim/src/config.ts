@@ -1,4 +1,4 @@
-import { ConfigError, envInt, LOG_LEVELS, parseConfig } from '@wdt-k3/runtime';
+import { ConfigError, envHost, envIntIn, envPort, LOG_LEVELS, parseConfig } from '@wdt-k3/runtime';
 import type { DatasetOptions } from '@wdt-k3/sim-data';
 import { z } from 'zod';
 import type { WdtSimOptions } from './sim-state.ts';
@@ -12,17 +12,17 @@ const DAY_MS = 86_400_000;
  * the 30 days up to the start of the current hour.
  */
 const envSchema = z.object({
-  WDT_SIM_HOST: z.string().min(1).default('127.0.0.1'),
-  WDT_SIM_PORT: envInt.default(4101),
+  WDT_SIM_HOST: envHost.default('127.0.0.1'),
+  WDT_SIM_PORT: envPort.default(4101),
   WDT_SIM_APP_KEY: z.string().min(1).default('wdt-sim-app-key'),
   WDT_SIM_APP_SECRET: z.string().min(1).default('wdt-sim-app-secret'),
   WDT_SIM_TARGET_APP_KEY: z.string().min(1).default('21363512'),
   WDT_SIM_SID: z.string().min(1).default('wdt-sim'),
-  WDT_SIM_RATE_LIMIT_PER_MINUTE: envInt.default(60),
-  WDT_SIM_PAGE_SIZE_MAX: envInt.default(100),
-  WDT_SIM_PAGE_SIZE_DEFAULT: envInt.default(40),
-  WDT_SIM_SEED: envInt.default(1),
-  WDT_SIM_ORDERS: envInt.default(0),
+  WDT_SIM_RATE_LIMIT_PER_MINUTE: envIntIn(1, 1_000_000).default(60),
+  WDT_SIM_PAGE_SIZE_MAX: envIntIn(1, 10_000).default(100),
+  WDT_SIM_PAGE_SIZE_DEFAULT: envIntIn(1, 10_000).default(40),
+  WDT_SIM_SEED: envIntIn(0, 2_147_483_647).default(1),
+  WDT_SIM_ORDERS: envIntIn(0, 10_000_000).default(0),
   WDT_SIM_FROM: timeInputSchema.optional(),
   WDT_SIM_TO: timeInputSchema.optional(),
   WDT_SIM_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),

@@ -2,6 +2,7 @@ import { describeIssues, formatBeijingTime } from '@wdt-k3/runtime';
 import type { DatasetShape } from '@wdt-k3/sim-data';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { auditBodySchema, auditWindow } from './audit.ts';
 import { faultsSchema } from './faults.ts';
 import { beijingSeconds } from './order-facts.ts';
 import type { SimState } from './sim-state.ts';
@@ -62,6 +63,7 @@ export function resetSim(state: SimState): void {
   state.faults.replace(faultsSchema.parse({}));
   state.limiter.reset();
   state.stats.reset();
+  state.changes.reset();
 }
 
 /** The control API that tests, the demo and the benchmark drive (documented in the README). */
@@ -83,6 +85,7 @@ export function registerControlRoutes(app: FastifyInstance, state: SimState): vo
     ) as Partial<DatasetShape>;
     const options = { seed: body.seed, count: body.count, fromMs: body.from, toMs: body.to, shape };
     state.store.generate(body.count === 0 ? undefined : options);
+    state.changes.reset();
     const range = state.store.dataset?.stockoutIdRange ?? null;
     return {
       count: body.count,
@@ -98,6 +101,7 @@ export function registerControlRoutes(app: FastifyInstance, state: SimState): vo
     const body = parseBody(faultsSchema, request.body ?? {}, reply);
     if (body === undefined) return reply;
     state.faults.replace(body);
+    if (body.churn !== null) state.store.setLatent(body.churn.latentShare, body.seed);
     return { ...state.faults.current, effectiveRateLimitPerMinute: state.rateLimitPerMinute() };
   });
 
@@ -107,6 +111,21 @@ export function registerControlRoutes(app: FastifyInstance, state: SimState): vo
     rateLimitPerMinute: state.rateLimitPerMinute(),
     rssBytes: process.memoryUsage().rss,
   }));
+
+  app.get('/_sim/changes', async () => ({
+    changes: state.changes.all().map((change) => ({
+      stockoutId: change.stockoutId,
+      at: formatBeijingTime(change.atMs),
+      atMs: change.atMs,
+      kind: change.kind,
+      status: change.after.status,
+    })),
+  }));
+  app.post('/_sim/audit', async (request, reply) => {
+    const body = parseBody(auditBodySchema, request.body, reply);
+    if (body === undefined) return reply;
+    return { rows: auditWindow(state, body) };
+  });
 
   app.post('/_sim/reset', async () => {
     resetSim(state);

@@ -100,7 +100,7 @@ describe('order store', () => {
     first.shop_no = 'mutated';
     expect(store.select(filter).orderAt(0).shop_no).not.toBe('mutated');
     store.generate({ ...DATASET, seed: 8 });
-    expect(store.counts()).toEqual({ generated: 600, overlay: 1 });
+    expect(store.counts()).toEqual({ generated: 600, overlay: 1, latent: 0 });
     store.generate(undefined);
     expect(
       idsOf(store, { window: { startSec: 0, endSec: 2e9 }, timeField: 'consign', statuses: SHIPPED }),

@@ -1,28 +1,8 @@
-import { createDataset, type Dataset, type DatasetOptions } from '@wdt-k3/sim-data';
-import {
-  compareRows,
-  factsOf,
-  matchesFilter,
-  type OrderFacts,
-  type StockoutFilter,
-  timeOf,
-} from './order-facts.ts';
+import { createDataset, type Dataset, type DatasetOptions, mix } from '@wdt-k3/sim-data';
+import { factsOf, type StockoutFilter } from './order-facts.ts';
+import { computeSelection, type OverlayEntry, type Selection, windowBounds } from './selection.ts';
 
-/** An order inserted through the control API, or a generated one changed by a fault. */
-interface OverlayEntry {
-  readonly order: Readonly<Record<string, unknown>>;
-  readonly facts: OrderFacts;
-  /** The generated order it replaces, or -1. */
-  readonly baseIndex: number;
-}
-
-/** The ordered result of one filter: rank → order, without holding the orders themselves. */
-export interface Selection {
-  readonly total: number;
-  /** A fresh copy the caller may change. */
-  orderAt(rank: number): Record<string, unknown>;
-  stockoutIdAt(rank: number): number;
-}
+export { MODIFIED_AFTER_CONSIGN_MAX_SEC, type Selection } from './selection.ts';
 
 export interface OrderStore {
   readonly dataset: Dataset | undefined;
@@ -33,24 +13,34 @@ export interface OrderStore {
   /** Replaces one order with a changed copy; false when no such order exists. */
   change(stockoutId: number, mutate: (order: Record<string, unknown>) => void): boolean;
   select(filter: StockoutFilter): Selection;
-  counts(): { generated: number; overlay: number };
+  /**
+   * Draws which generated orders are latent: not visible to any query until revealed (a row
+   * consigned in the past that WDT shows late). Drawn once per dataset (again only after
+   * `generate` or `clear`), so a later fault change never makes hidden rows appear unlogged;
+   * orders already changed are never latent.
+   */
+  setLatent(share: number, seed: number): void;
+  /** Latent orders whose consign time could fall in the filter's window, as stockout ids. */
+  latentCandidates(filter: StockoutFilter): number[];
+  isLatent(stockoutId: number): boolean;
+  /** Makes a latent order visible, changed by `mutate`; false when it is not latent. */
+  reveal(stockoutId: number, mutate: (order: Record<string, unknown>) => void): boolean;
+  /** The order as served now (latent orders too), or undefined. */
+  current(stockoutId: number): Record<string, unknown> | undefined;
+  /** stockout_ids of inserted and changed orders. */
+  overlayIds(): IterableIterator<number>;
+  counts(): { generated: number; overlay: number; latent: number };
   clear(): void;
 }
 
-/**
- * sim-data writes `modified` at most 5 s after `consign_time` (dataset.ts), so a modified-time
- * window only needs generated orders consigned up to this much earlier. A test pins the bound.
- */
-export const MODIFIED_AFTER_CONSIGN_MAX_SEC = 60;
 /** Filters served while paging repeat; a few cached results keep paging O(page). */
 const CACHED_SELECTIONS = 8;
-/** sim-data numbers: `CK`/`JY` + Beijing day (8 digits) + dataset index (7 digits). */
-const DOCUMENT_NUMBER = /^(?:CK|JY)\d{8}(\d{7})$/;
 
 export function createOrderStore(initial?: DatasetOptions): OrderStore {
   let dataset = initial === undefined ? undefined : createDataset(initial);
   const overlay = new Map<number, OverlayEntry>();
   const shadowed = new Set<number>();
+  const latent = createLatentSet();
   const cache = createSelectionCache();
 
   const put = (order: Readonly<Record<string, unknown>>): boolean => {
@@ -72,6 +62,7 @@ export function createOrderStore(initial?: DatasetOptions): OrderStore {
       const explicit = [...overlay.values()].filter((entry) => entry.baseIndex < 0);
       overlay.clear();
       shadowed.clear();
+      latent.clear();
       for (const entry of explicit) put(entry.order);
       cache.clear();
     },
@@ -82,6 +73,7 @@ export function createOrderStore(initial?: DatasetOptions): OrderStore {
       return { inserted: orders.length - replaced, replaced };
     },
     change(stockoutId, mutate) {
+      if (latent.has(dataset?.indexOfStockoutId(stockoutId) ?? -1)) return false;
       const index = dataset?.indexOfStockoutId(stockoutId) ?? -1;
       const current = overlay.get(stockoutId)?.order ?? (index >= 0 ? dataset?.orderAt(index) : undefined);
       if (current === undefined) return false;
@@ -92,13 +84,78 @@ export function createOrderStore(initial?: DatasetOptions): OrderStore {
       return true;
     },
     select(filter) {
-      return cache.get(filter, () => computeSelection(dataset, shadowed, [...overlay.values()], filter));
+      const hidden = latent.indices;
+      return cache.get(filter, () =>
+        computeSelection(
+          dataset,
+          (index) => shadowed.has(index) || hidden.has(index),
+          [...overlay.values()],
+          filter,
+        ),
+      );
     },
-    counts: () => ({ generated: dataset?.count ?? 0, overlay: overlay.size }),
+    setLatent(share, seed) {
+      if (dataset === undefined || !latent.redraw(share)) return;
+      for (let index = 0; index < dataset.count; index += 1)
+        if (!shadowed.has(index) && mix(seed, index, LATENT_SALT) / 2 ** 32 < share)
+          latent.indices.add(index);
+      cache.clear();
+    },
+    latentCandidates(filter) {
+      if (dataset === undefined || latent.indices.size === 0) return [];
+      const [from, to] = windowBounds(dataset, filter);
+      const idBase = dataset.stockoutIdRange[0];
+      const found: number[] = [];
+      for (const index of latent.indices) if (index >= from && index < to) found.push(idBase + index);
+      return found.sort((a, b) => a - b);
+    },
+    isLatent: (stockoutId) => latent.has(dataset?.indexOfStockoutId(stockoutId) ?? -1),
+    reveal(stockoutId, mutate) {
+      const index = dataset?.indexOfStockoutId(stockoutId) ?? -1;
+      if (dataset === undefined || !latent.has(index)) return false;
+      latent.indices.delete(index);
+      const copy = { ...dataset.orderAt(index) };
+      mutate(copy);
+      put(copy);
+      cache.clear();
+      return true;
+    },
+    current(stockoutId) {
+      const entry = overlay.get(stockoutId);
+      if (entry !== undefined) return { ...entry.order };
+      const index = dataset?.indexOfStockoutId(stockoutId) ?? -1;
+      return index >= 0 ? dataset?.orderAt(index) : undefined;
+    },
+    overlayIds: () => overlay.keys(),
+    counts: () => ({ generated: dataset?.count ?? 0, overlay: overlay.size, latent: latent.indices.size }),
     clear() {
       overlay.clear();
       shadowed.clear();
+      latent.clear();
       cache.clear();
+    },
+  };
+}
+
+/** Salt of the latent draw, so it is independent of every other draw made from the same seed. */
+const LATENT_SALT = 0x1a7e47;
+
+/** Generated indices not visible yet, and whether they were drawn for this dataset. */
+function createLatentSet() {
+  const indices = new Set<number>();
+  let drawn = false;
+  return {
+    indices,
+    has: (index: number): boolean => index >= 0 && indices.has(index),
+    /** True the first time since `clear` that a positive share is asked for: the caller draws. */
+    redraw(share: number): boolean {
+      if (drawn || share <= 0) return false;
+      drawn = true;
+      return true;
+    },
+    clear() {
+      indices.clear();
+      drawn = false;
     },
   };
 }
@@ -117,152 +174,4 @@ function createSelectionCache() {
     },
     clear: () => entries.clear(),
   };
-}
-
-/** Generated matches in result order, with their sort keys (time in seconds, stockout_id). */
-interface BaseMatches {
-  readonly length: number;
-  ref(i: number): number;
-  sec(i: number): number;
-  id(i: number): number;
-}
-
-const NO_MATCHES: BaseMatches = { length: 0, ref: () => -1, sec: () => -1, id: () => -1 };
-
-function computeSelection(
-  dataset: Dataset | undefined,
-  shadowed: ReadonlySet<number>,
-  overlay: readonly OverlayEntry[],
-  filter: StockoutFilter,
-): Selection {
-  const base = dataset === undefined ? NO_MATCHES : baseMatches(dataset, shadowed, filter);
-  const extra = overlay
-    .filter((entry) => matchesFilter(entry.facts, filter))
-    .sort((a, b) => compareRows(a.facts, b.facts, filter.timeField));
-  const refs = mergeRefs(base, extra, filter);
-  const idBase = dataset?.stockoutIdRange[0] ?? 0;
-  const refAt = (rank: number): number => {
-    if (!(rank >= 0 && rank < refs.length)) throw new RangeError(`rank ${rank} outside 0…${refs.length - 1}`);
-    return refs[rank] as number;
-  };
-  return {
-    total: refs.length,
-    orderAt(rank) {
-      const ref = refAt(rank);
-      if (ref >= 0) return (dataset as Dataset).orderAt(ref);
-      return { ...(extra[-ref - 1] as OverlayEntry).order };
-    },
-    stockoutIdAt(rank) {
-      const ref = refAt(rank);
-      return ref >= 0 ? idBase + ref : (extra[-ref - 1] as OverlayEntry).facts.stockoutId;
-    },
-  };
-}
-
-/** Merges two sorted lists; overlay entries become negative refs (-1 is extra[0]). */
-function mergeRefs(base: BaseMatches, extra: readonly OverlayEntry[], filter: StockoutFilter): Int32Array {
-  const refs = new Int32Array(base.length + extra.length);
-  let i = 0;
-  let j = 0;
-  for (let k = 0; k < refs.length; k += 1) {
-    const next = extra[j];
-    let takeBase = next === undefined;
-    if (!takeBase && i < base.length && next !== undefined) {
-      const sec = timeOf(next.facts, filter.timeField) ?? -1;
-      const baseSec = base.sec(i);
-      takeBase = baseSec < sec || (baseSec === sec && base.id(i) <= next.facts.stockoutId);
-    }
-    refs[k] = takeBase ? base.ref(i++) : -(j++ + 1);
-  }
-  return refs;
-}
-
-/**
- * sim-data generates every order shipped (status 95), with its consign second equal to
- * ⌊consignTimeAt / 1000⌋ (dataset.ts); a test pins both. A consign-time window filtered by status
- * only is then an index range, found without generating a single order.
- */
-const GENERATED_STATUS = 95;
-
-function isIndexRange(filter: StockoutFilter): boolean {
-  return (
-    filter.timeField === 'consign' &&
-    filter.shopNo === undefined &&
-    filter.warehouseNo === undefined &&
-    filter.srcOrderNo === undefined &&
-    filter.srcTid === undefined &&
-    filter.stockoutNo === undefined
-  );
-}
-
-/** Generated orders matching the filter, sorted like `compareRows`. */
-function baseMatches(dataset: Dataset, shadowed: ReadonlySet<number>, filter: StockoutFilter): BaseMatches {
-  const idBase = dataset.stockoutIdRange[0];
-  if (isIndexRange(filter)) {
-    if (!filter.statuses.includes(GENERATED_STATUS)) return NO_MATCHES;
-    const [from, to] = windowBounds(dataset, filter);
-    const all = new Int32Array(Math.max(to - from, 0));
-    let length = 0;
-    for (let index = from; index < to; index += 1) if (!shadowed.has(index)) all[length++] = index;
-    const refs = all.subarray(0, length);
-    return {
-      length: refs.length,
-      ref: (i) => refs[i] as number,
-      sec: (i) => Math.floor(dataset.consignTimeAt(refs[i] as number) / 1000),
-      id: (i) => idBase + (refs[i] as number),
-    };
-  }
-  const byNumber = numberCandidates(dataset, filter);
-  const found: { ref: number; sec: number; id: number }[] = [];
-  for (const index of byNumber ?? range(...windowBounds(dataset, filter))) {
-    if (shadowed.has(index)) continue;
-    const facts = factsOf(dataset.orderAt(index));
-    if (matchesFilter(facts, filter))
-      found.push({ ref: index, sec: timeOf(facts, filter.timeField) ?? -1, id: facts.stockoutId });
-  }
-  found.sort((a, b) => a.sec - b.sec || a.id - b.id);
-  return {
-    length: found.length,
-    ref: (i) => (found[i] as { ref: number }).ref,
-    sec: (i) => (found[i] as { sec: number }).sec,
-    id: (i) => (found[i] as { id: number }).id,
-  };
-}
-
-function* range(from: number, to: number): Generator<number> {
-  for (let i = from; i < to; i += 1) yield i;
-}
-
-/** Binary search on the non-decreasing consign times: [from, to) of the indices a window can match. */
-function windowBounds(dataset: Dataset, filter: StockoutFilter): [number, number] {
-  if (filter.window === undefined) return [0, 0];
-  const slack = filter.timeField === 'modified' ? MODIFIED_AFTER_CONSIGN_MAX_SEC : 0;
-  const lowerBound = (ms: number): number => {
-    let lo = 0;
-    let hi = dataset.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (dataset.consignTimeAt(mid) < ms) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  return [lowerBound((filter.window.startSec - slack) * 1000), lowerBound((filter.window.endSec + 1) * 1000)];
-}
-
-/** The generated order a number filter can only mean (sim-data numbers orders by index), or undefined. */
-function numberCandidates(dataset: Dataset, filter: StockoutFilter): number[] | undefined {
-  const numbers = [filter.stockoutNo, filter.srcOrderNo].filter((no) => no !== undefined);
-  if (numbers.length === 0 && filter.srcTid === undefined) return undefined;
-  const found = new Set<number>();
-  for (const no of numbers) {
-    const match = DOCUMENT_NUMBER.exec(no);
-    if (match !== null) found.add(Number(match[1]));
-  }
-  if (filter.srcTid !== undefined && /^\d{1,30}$/.test(filter.srcTid) && dataset.count > 0) {
-    const first = BigInt(dataset.orderAt(0).src_trade_no);
-    const index = BigInt(filter.srcTid) - first;
-    if (index >= 0n && index < BigInt(dataset.count)) found.add(Number(index));
-  }
-  return [...found].filter((index) => index < dataset.count).sort((a, b) => a - b);
 }

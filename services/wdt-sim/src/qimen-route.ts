@@ -1,9 +1,8 @@
 import { promisify } from 'node:util';
 import { constants, gzip } from 'node:zlib';
-import { formatBeijingTime } from '@wdt-k3/runtime';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { changeAfterPage } from './churn.ts';
 import type { ScriptStep, TransportFault } from './faults.ts';
-import type { StockoutFilter } from './order-facts.ts';
 import { checkQimenCall } from './qimen-auth.ts';
 import {
   type GatewayFailure,
@@ -102,7 +101,10 @@ async function handleCall(state: SimState, request: FastifyRequest, reply: Fasti
     (scripted?.kind === 'gateway' ? scripted : state.faults.drawGatewayError());
   if (refusal !== undefined) return sendGatewayFailure(state, request, reply, refusal);
   if (scripted?.kind === 'wdt') return sendWdtFailure(state, request, reply, scripted);
-  if (!state.limiter.tryAcquire(params.app_key as string, nowMs, state.rateLimitPerMinute()))
+  const limited =
+    !state.limiter.tryAcquire(params.app_key as string, nowMs, state.rateLimitPerMinute()) ||
+    state.faults.drawRateLimited();
+  if (limited)
     return sendWdtFailure(state, request, reply, {
       errorcode: WDT_CODES.RATE_LIMITED,
       message: RATE_LIMITED_MESSAGE,
@@ -131,7 +133,7 @@ async function servePage(
   for (let rank = offset; rank < end; rank += 1) orders.push(withheldPrivacy(selection.orderAt(rank)));
   const body = wdtSuccessBody(orders, query.pageNo === 0 ? selection.total : undefined);
   state.stats.recordPage(orders.length);
-  modifyAfterPage(state, query);
+  changeAfterPage(state, query);
   return sendJson(request, reply, body);
 }
 
@@ -139,38 +141,6 @@ function withheldPrivacy(order: Record<string, unknown>): Record<string, unknown
   if (order.platform_id !== 1) return order;
   for (const field of TAOBAO_PRIVATE_FIELDS) if (field in order) order[field] = '';
   return order;
-}
-
-/**
- * The "modify rows while paging" fault: after each page, the rows at ranks [fromRank, fromRank + n)
- * of the result just served leave it, so every later row moves up. With fromRank past page 0 a
- * backward walk loses nothing, while a forward walk that has passed those ranks skips rows.
- */
-function modifyAfterPage(state: SimState, query: StockoutQuery): void {
-  const fault = state.faults.current.modifyWhilePaging;
-  if (fault === null) return;
-  const selection = state.store.select(query.filter);
-  const from = fault.fromRank ?? query.pageSize;
-  const wanted = Math.max(0, Math.min(fault.rowsPerCall, selection.total - from));
-  const to = from + state.faults.takeModifyBudget(wanted);
-  const ids: number[] = [];
-  for (let rank = from; rank < to; rank += 1) ids.push(selection.stockoutIdAt(rank));
-  const nowMs = state.now();
-  for (const id of ids) {
-    state.store.change(id, (order) => leaveResult(order, query.filter, nowMs));
-    state.stats.recordModified(id);
-  }
-}
-
-/** Consign-time results: shipped → completed (or back to audited when 110 is asked for too). */
-function leaveResult(order: Record<string, unknown>, filter: StockoutFilter, nowMs: number): void {
-  if (filter.timeField === 'modified') {
-    const afterWindow = filter.window === undefined ? nowMs : (filter.window.endSec + 1) * 1000;
-    order.modified = formatBeijingTime(Math.max(nowMs, afterWindow));
-    return;
-  }
-  order.status = [110, 55, 5].find((status) => !filter.statuses.includes(status)) ?? -1;
-  order.modified = formatBeijingTime(nowMs);
 }
 
 async function serveTransportFault(

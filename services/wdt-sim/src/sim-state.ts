@@ -1,5 +1,6 @@
 import type { Logger } from '@wdt-k3/runtime';
 import type { DatasetOptions } from '@wdt-k3/sim-data';
+import { type ChangeLog, createChangeLog } from './change-log.ts';
 import { createFaultState, type FaultState } from './faults.ts';
 import { createOrderStore, type OrderStore } from './order-store.ts';
 import type { GatewaySettings } from './qimen-auth.ts';
@@ -38,6 +39,8 @@ export interface SimState {
   readonly faults: FaultState;
   readonly limiter: RateLimiter;
   readonly stats: Stats;
+  /** What the paging faults changed, for tests that account for every row. */
+  readonly changes: ChangeLog;
   readonly now: () => number;
   /** Aborted when the app closes, so held connections and latency waits end. */
   readonly closing: AbortController;
@@ -67,6 +70,7 @@ export function createSimState(options: WdtSimOptions): SimState {
     faults,
     limiter: createRateLimiter(),
     stats: createStats(),
+    changes: createChangeLog(),
     now: options.now ?? Date.now,
     closing: new AbortController(),
     rateLimitPerMinute: () => faults.current.rateLimitPerMinute ?? defaultRateLimitPerMinute,

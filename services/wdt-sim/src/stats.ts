@@ -24,8 +24,10 @@ export interface StatsSnapshot {
     readonly timeouts: number;
     readonly garbage: number;
   };
-  /** stockout_ids changed by the "modify rows while paging" fault, in change order. */
+  /** stockout_ids that left a result through a paging fault, in change order. */
   readonly modifiedRows: readonly number[];
+  /** stockout_ids of latent rows the churn fault made visible, in change order. */
+  readonly enteredRows: readonly number[];
   readonly lastCall: CallShape | null;
 }
 
@@ -36,6 +38,7 @@ export interface Stats {
   recordPage(orders: number): void;
   recordError(kind: ErrorKind, code?: number): void;
   recordModified(stockoutId: number): void;
+  recordEntered(stockoutId: number): void;
   snapshot(nowMs: number): StatsSnapshot;
   reset(): void;
 }
@@ -52,6 +55,7 @@ export function createStats(): Stats {
   };
   let counts = { dropped: 0, timeouts: 0, garbage: 0 };
   let modifiedRows: number[] = [];
+  let enteredRows: number[] = [];
   let lastCall: CallShape | null = null;
   const bump = (map: Map<number, number>, code: number): void => {
     map.set(code, (map.get(code) ?? 0) + 1);
@@ -80,6 +84,9 @@ export function createStats(): Stats {
     recordModified: (stockoutId) => {
       modifiedRows.push(stockoutId);
     },
+    recordEntered: (stockoutId) => {
+      enteredRows.push(stockoutId);
+    },
     snapshot: (nowMs) => ({
       calls,
       pages,
@@ -93,6 +100,7 @@ export function createStats(): Stats {
         ...counts,
       },
       modifiedRows: [...modifiedRows],
+      enteredRows: [...enteredRows],
       lastCall,
     }),
     reset() {
@@ -103,6 +111,7 @@ export function createStats(): Stats {
       byCode = { gateway: new Map(), wdt: new Map(), http: new Map() };
       counts = { dropped: 0, timeouts: 0, garbage: 0 };
       modifiedRows = [];
+      enteredRows = [];
       lastCall = null;
     },
   };

@@ -1,7 +1,7 @@
 import { asText } from '../protocol/envelope.ts';
 import { ok, type SimReply } from '../protocol/reply.ts';
 import { LCIDS, loginSignMatches, type SimCredentials, timestampMs } from './credentials.ts';
-import { type SessionStore, type SimSession, sessionCookies } from './sessions.ts';
+import { emptySessionCookie, type SessionStore, type SimSession, sessionCookies } from './sessions.ts';
 
 /** Positional parameter names of the AuthService methods (reference §2.1). */
 export const AUTH_PARAMETERS = {
@@ -35,16 +35,16 @@ export function handleAuth(
   const [acctId, username, third, fourth, fifth, sixth] = args.map(asText);
   const { credentials } = context;
   const lcid = Number(method === 'loginbysign' ? sixth : method === 'loginbyappsecret' ? fifth : fourth);
-  if (acctId !== credentials.acctId) return refused(-1, `数据中心“${acctId ?? ''}”不存在！`);
-  if (username !== credentials.username) return refused(0, '用户名或密码错误！');
-  if (!LCIDS.has(lcid)) return refused(0, `不支持的语言（lcid ${String(lcid)}）！`);
+  if (acctId !== credentials.acctId) return refused(context, -1, `数据中心“${acctId ?? ''}”不存在！`);
+  if (username !== credentials.username) return refused(context, 0, '用户名或密码错误！');
+  if (!LCIDS.has(lcid)) return refused(context, 0, `不支持的语言（lcid ${String(lcid)}）！`);
   switch (method) {
     case 'validateuser':
-      if (third !== credentials.password) return refused(0, '用户名或密码错误！');
+      if (third !== credentials.password) return refused(context, 0, '用户名或密码错误！');
       break;
     case 'loginbyappsecret':
       if (third !== credentials.appId || fourth !== credentials.appSecret)
-        return refused(0, '应用ID或应用密钥错误！');
+        return refused(context, 0, '应用ID或应用密钥错误！');
       break;
     case 'loginbysign': {
       const atMs = timestampMs(fourth ?? '');
@@ -56,33 +56,42 @@ export function handleAuth(
         stale ||
         !loginSignMatches(credentials, fourth ?? '', fifth ?? '')
       ) {
-        return refused(0, '签名验证失败！');
+        return refused(context, 0, '签名验证失败！');
       }
       break;
     }
   }
-  const session = context.sessions.create('login');
-  return { reply: ok(loginSuccess(session, credentials, lcid), sessionCookies(session)), loggedIn: true };
+  const session = context.sessions.create('login', lcid);
+  return {
+    reply: ok(
+      loginSuccess(session, credentials, lcid),
+      sessionCookies(session, context.sessions.cookieExpiryMs()),
+    ),
+    loggedIn: true,
+  };
 }
 
-function refused(loginResultType: number, message: string): LoginOutcome {
+function refused(context: LoginContext, loginResultType: number, message: string): LoginOutcome {
   // Official failure template (FXP §7) plus the fields the SDKs read.
   return {
-    reply: ok({
-      Message: message,
-      MessageCode: '',
-      LoginResultType: loginResultType,
-      Context: null,
-      KDSVCSessionId: null,
-      FormId: null,
-      RedirectFormParam: null,
-      FormInputObject: null,
-      ErrorStackTrace: null,
-      Lcid: 0,
-      AccessToken: null,
-      KdAccessResult: null,
-      IsSuccessByAPI: false,
-    }),
+    reply: ok(
+      {
+        Message: message,
+        MessageCode: '',
+        LoginResultType: loginResultType,
+        Context: null,
+        KDSVCSessionId: null,
+        FormId: null,
+        RedirectFormParam: null,
+        FormInputObject: null,
+        ErrorStackTrace: null,
+        Lcid: 0,
+        AccessToken: null,
+        KdAccessResult: null,
+        IsSuccessByAPI: false,
+      },
+      emptySessionCookie(context.sessions.cookieExpiryMs()),
+    ),
     loggedIn: false,
   };
 }

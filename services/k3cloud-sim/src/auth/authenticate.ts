@@ -3,6 +3,15 @@ import { headerText, type SessionStore, type SimSession, sidOf } from './session
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
+/**
+ * Where the simulated K3 runs. `cloud`: behind Kingdee's API gateway, which checks the X-Api-*
+ * headers and answers HTTP 519 + errcode (FXP probe log). `private`: an on-premise server with no
+ * gateway, which checked no X-Api-* at all (AZ-EXP §5), so a wrong app id is only caught by the
+ * X-Kd-* check and answers HTTP 200 + MsgCode 1 (AZ-EXP §7). Reference §2.2.
+ */
+export const DEPLOYMENTS = ['cloud', 'private'] as const;
+export type Deployment = (typeof DEPLOYMENTS)[number];
+
 export type AuthResult =
   | { readonly kind: 'ok'; readonly session: SimSession; readonly issued: boolean }
   /** No live session and no acceptable signature: the MsgCode 1 envelope. */
@@ -22,16 +31,17 @@ export interface AuthSettings {
   readonly sessions: SessionStore;
   /** 0 = timestamps are not checked (what a private server did, AZ-EXP §5). */
   readonly signatureMaxSkewMs: number;
+  readonly deployment: Deployment;
   readonly now: () => number;
 }
 
 /**
- * Business-call authentication. X-Api-* is verified on every request that carries it (it is the
- * gateway's layer, which knows no sessions); a live session then lets the call through without
+ * Business-call authentication. In the cloud, X-Api-* is verified on every request that carries
+ * it (it is the gateway's layer, which knows no sessions); a private server ignores it; a live session then lets the call through without
  * re-checking X-Kd-* (AZ-EXP §5); otherwise a valid X-Kd-* trio issues a new session.
  */
 export function authenticate(headers: Headers, path: string, settings: AuthSettings): AuthResult {
-  if (headers['x-api-signature'] !== undefined) {
+  if (settings.deployment === 'cloud' && headers['x-api-signature'] !== undefined) {
     const refused = checkApiSignature(headers, path, settings);
     if (refused !== undefined) return refused;
   }
@@ -40,12 +50,16 @@ export function authenticate(headers: Headers, path: string, settings: AuthSetti
   if (headers['x-kd-signature'] === undefined && headers['x-kd-appkey'] === undefined)
     return { kind: 'session-lost' };
   const verdict = checkKdSignature(headers, settings.credentials);
-  if (verdict !== 'ok')
+  if (typeof verdict !== 'number')
     return verdict === 'unknown-acct' ? { kind: 'unknown-acct' } : { kind: 'session-lost' };
-  return { kind: 'ok', session: settings.sessions.create('signature'), issued: true };
+  return { kind: 'ok', session: settings.sessions.create('signature', verdict), issued: true };
 }
 
-function checkKdSignature(headers: Headers, credentials: SimCredentials): 'ok' | 'refused' | 'unknown-acct' {
+/** The signed lcid when the X-Kd-* trio holds, or why not. */
+function checkKdSignature(
+  headers: Headers,
+  credentials: SimCredentials,
+): number | 'refused' | 'unknown-acct' {
   const appKey = headerText(headers['x-kd-appkey']);
   const appDataB64 = headerText(headers['x-kd-appdata']);
   const signature = headerText(headers['x-kd-signature']);
@@ -56,7 +70,7 @@ function checkKdSignature(headers: Headers, credentials: SimCredentials): 'ok' |
   if (acctId !== credentials.acctId) return 'unknown-acct';
   // AZ-EXP §7: a wrong user or lcid also answers MsgCode 1.
   if (username !== credentials.username || !LCIDS.has(Number(lcid))) return 'refused';
-  return 'ok';
+  return Number(lcid);
 }
 
 function checkApiSignature(headers: Headers, path: string, settings: AuthSettings): AuthResult | undefined {

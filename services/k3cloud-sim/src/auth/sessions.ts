@@ -4,6 +4,8 @@ export interface SimSession {
   readonly sid: string;
   readonly aspNetSessionId: string;
   readonly origin: 'login' | 'signature';
+  /** The locale the caller logged in with (or signed, X-Kd-Appdata): messages answer in it. */
+  readonly lcid: number;
   lastUsedMs: number;
 }
 
@@ -21,12 +23,13 @@ export class SessionStore {
     this.#now = now;
   }
 
-  create(origin: SimSession['origin']): SimSession {
+  create(origin: SimSession['origin'], lcid = 2052): SimSession {
     if (this.#sessions.size >= 10_000) this.#prune();
     const session: SimSession = {
       sid: randomUUID().replaceAll('-', ''),
       aspNetSessionId: randomBytes(12).toString('base64url').toLowerCase(),
       origin,
+      lcid,
       lastUsedMs: this.#now(),
     };
     this.#sessions.set(session.sid, session);
@@ -57,6 +60,11 @@ export class SessionStore {
     return count;
   }
 
+  /** When a cookie issued now expires: the idle TTL from now. */
+  cookieExpiryMs(): number {
+    return this.#now() + this.ttlMs;
+  }
+
   get size(): number {
     return this.#sessions.size;
   }
@@ -69,11 +77,22 @@ export class SessionStore {
   }
 }
 
-export function sessionCookies(session: SimSession): string[] {
+/**
+ * Real K3 cookies carry `expires` (issue 14 item 19, seen with the official SDKs; the value real
+ * servers pick is not recorded, so the idle TTL is used). The date has a comma, which the SDKs'
+ * split-on-comma cookie parsing has to live with, as it does against a real server.
+ */
+export function sessionCookies(session: SimSession, expiresAtMs: number): string[] {
+  const expires = new Date(expiresAtMs).toUTCString();
   return [
-    `kdservice-sessionid=${session.sid}; path=/`,
-    `ASP.NET_SessionId=${session.aspNetSessionId}; path=/; HttpOnly`,
+    `kdservice-sessionid=${session.sid}; expires=${expires}; path=/`,
+    `ASP.NET_SessionId=${session.aspNetSessionId}; expires=${expires}; path=/; HttpOnly`,
   ];
+}
+
+/** On an authentication failure the real server still sends the session cookie, empty (issue 14 item 19). */
+export function emptySessionCookie(expiresAtMs: number): string[] {
+  return [`kdservice-sessionid=; expires=${new Date(expiresAtMs).toUTCString()}; path=/`];
 }
 
 /** The SID a request carries: Cookie (browsers, Python SDK), `kdservice-sessionid` header, or Java's `SID`. */

@@ -13,13 +13,15 @@ export interface StoredBill {
 }
 
 /**
- * SAL_OUTSTOCK bills in save order, indexed by FID and FBillNo. FBillNo is unique (K3's 编码唯一
- * rule); an empty FBillNo gets the next number of the default coding rule (`XSCKD000001`).
+ * SAL_OUTSTOCK bills in save order, indexed by FID and FBillNo. Whether a supplied FBillNo must
+ * be unique is the account's numbering rule (K3's 编码唯一), decided by the caller (save.ts); the
+ * store keeps every bill of a number, oldest first, so an account that allows duplicates shows
+ * them. An empty FBillNo gets the next number of the default coding rule (`XSCKD000001`).
  */
 export class BillStore {
   #bills: StoredBill[] = [];
   #byId = new Map<number, StoredBill>();
-  #byNo = new Map<string, StoredBill>();
+  #byNo = new Map<string, StoredBill[]>();
   #nextId = 100_001;
   #nextEntryId = 100_001;
   #nextAutoNo = 1;
@@ -28,8 +30,14 @@ export class BillStore {
     return this.#byNo.has(billNo);
   }
 
+  /** The oldest bill of the number (View and the operations act on it). */
   byNumber(billNo: string): StoredBill | undefined {
-    return this.#byNo.get(billNo);
+    return this.#byNo.get(billNo)?.[0];
+  }
+
+  /** Every bill of the number, oldest first (more than one only when numbers may repeat). */
+  allByNumber(billNo: string): readonly StoredBill[] {
+    return this.#byNo.get(billNo) ?? [];
   }
 
   byId(id: number): StoredBill | undefined {
@@ -62,7 +70,9 @@ export class BillStore {
     };
     this.#bills.push(stored);
     this.#byId.set(id, stored);
-    this.#byNo.set(billNo, stored);
+    const same = this.#byNo.get(billNo);
+    if (same === undefined) this.#byNo.set(billNo, [stored]);
+    else same.push(stored);
     return stored;
   }
 
@@ -73,7 +83,9 @@ export class BillStore {
 
   remove(bill: StoredBill): void {
     this.#byId.delete(bill.id);
-    this.#byNo.delete(bill.billNo);
+    const same = this.#byNo.get(bill.billNo)?.filter((other) => other !== bill) ?? [];
+    if (same.length === 0) this.#byNo.delete(bill.billNo);
+    else this.#byNo.set(bill.billNo, same);
     const index = this.#bills.indexOf(bill);
     if (index >= 0) this.#bills.splice(index, 1);
   }

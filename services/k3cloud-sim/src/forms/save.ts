@@ -15,8 +15,26 @@ export const OUTSTOCK = 'SAL_OUTSTOCK';
 export interface SaveContext {
   readonly bills: BillStore;
   readonly baseData: BaseDataStore;
+  /** The account's numbering rule: a supplied FBillNo must be unique (MsgCode 11 otherwise). */
+  readonly uniqueBillNo: boolean;
+  /** The caller's locale: 2052 简体中文, 1033 English, 3076 繁體中文. */
+  readonly lcid: number;
   readonly onSaved: (count: number) => void;
+  /** A bill saved under a number another bill already has (only when uniqueBillNo is off). */
+  readonly onDuplicateSaved: () => void;
   readonly onRefused: (failed: number, duplicates: number) => void;
+}
+
+/**
+ * K3's uniqueness refusal in the caller's language. The Simplified Chinese text is the one seen
+ * from real servers (docs/reference/k3cloud.md §5.1); the English and Traditional ones are this
+ * simulator's renderings, not captured text — which is the point: a client must not need the words.
+ */
+export function duplicateMessage(billNo: string, lcid: number): string {
+  if (lcid === 1033)
+    return `Field uniqueness requirement violated: unique code. [${billNo}] is already in use in the current system.`;
+  if (lcid === 3076) return `違反欄位唯一性要求：編碼唯一。[${billNo}]在當前系統中已經被使用。`;
+  return `违反字段唯一性要求：编码唯一。[${billNo}]在当前系统中已经被使用。`;
 }
 
 /** Number of packages a Save/BatchSave carries (the cost model charges per bill). */
@@ -26,6 +44,13 @@ export function packageCount(data: Record<string, unknown>): number {
 }
 
 /**
+ * `save` and `draft` take one package, `batch` an array. Draft (暂存, reference §3 "as Save")
+ * stores the bill in status Z without the field checks — a draft is by nature incomplete [INF: the
+ * reference gives no Draft validation rules]; a supplied FBillNo must still be unique.
+ */
+export type SaveMode = 'save' | 'batch' | 'draft';
+
+/**
  * Save (one package) and BatchSave (an array): every package is validated and saved on its own,
  * so one bad bill does not stop the others (partial success, reference §5.2). Results are
  * reported by DIndex, the package's position in Model.
@@ -33,9 +58,10 @@ export function packageCount(data: Record<string, unknown>): number {
 export function handleSave(
   formId: string,
   data: Record<string, unknown>,
-  batch: boolean,
+  mode: SaveMode,
   context: SaveContext,
 ): unknown {
+  const batch = mode === 'batch';
   if (formId.toUpperCase() !== OUTSTOCK) {
     return failureEnvelope(4, `k3cloud-sim 只支持保存 ${OUTSTOCK}，不支持“${formId}”`);
   }
@@ -46,9 +72,9 @@ export function handleSave(
   }
   const options = {
     verifyBaseData: asBoolean(findKey(data, 'IsVerifyBaseDataField'), false),
-    validate: asBoolean(findKey(data, 'ValidateFlag'), true),
-    autoAudit: asBoolean(findKey(data, 'IsAutoSubmitAndAudit'), false),
-  };
+    validate: mode !== 'draft' && asBoolean(findKey(data, 'ValidateFlag'), true),
+    status: mode === 'draft' ? 'Z' : asBoolean(findKey(data, 'IsAutoSubmitAndAudit'), false) ? 'C' : 'A',
+  } as const;
   const returnFields = findKey(data, 'NeedReturnFields');
   const errors: K3ErrorItem[] = [];
   const successes: K3SuccessEntity[] = [];
@@ -91,7 +117,7 @@ type SaveOutcome =
 
 function saveOne(
   original: unknown,
-  options: { verifyBaseData: boolean; validate: boolean; autoAudit: boolean },
+  options: { verifyBaseData: boolean; validate: boolean; status: 'Z' | 'A' | 'C' },
   context: SaveContext,
 ): SaveOutcome {
   if (!isObject(original)) {
@@ -107,16 +133,18 @@ function saveOne(
   }
   const errors = options.validate ? validateOutstock(model, context.baseData, options) : [];
   const billNo = typeof model.FBillNo === 'string' ? model.FBillNo.trim() : '';
-  const duplicate = billNo !== '' && context.bills.has(billNo);
+  const used = billNo !== '' && context.bills.has(billNo);
+  const duplicate = used && context.uniqueBillNo;
   if (duplicate) {
     errors.push({
       FieldName: 'FBillNo',
-      Message: `违反字段唯一性要求：编码唯一。[${billNo}]在当前系统中已经被使用。`,
+      Message: duplicateMessage(billNo, context.lcid),
     });
   }
   if (errors.length > 0) return { errors, duplicate };
+  if (used) context.onDuplicateSaved();
   const number = billNo === '' ? context.bills.nextAutoNumber() : billNo;
-  return { bill: context.bills.insert(model, number, options.autoAudit ? 'C' : 'A') };
+  return { bill: context.bills.insert(model, number, options.status) };
 }
 
 /** NeedReturnFields: header keys, and `FEntity.<key>` for entry fields. */

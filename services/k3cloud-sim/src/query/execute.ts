@@ -34,14 +34,32 @@ export function executeBillQuery(
   sources: ReadonlyMap<string, FormSource>,
 ): unknown {
   try {
-    return runQuery(data, sources);
+    return runQuery(data, sources).rows;
   } catch (err) {
     if (err instanceof QueryError) return queryFailure(err.msgCode, err.message);
     throw err;
   }
 }
 
-function runQuery(data: Record<string, unknown>, sources: ReadonlyMap<string, FormSource>): unknown[][] {
+/**
+ * BillQuery (SDK 2023-09-14, reference §3/§5.3): the same request, rows as objects keyed by the
+ * FieldKeys as sent (`[{"FBillNo":"…"}]`). Its error form is not documented; it answers the
+ * ExecuteBillQuery one (`[[{"Result":…}]]`) [INF].
+ */
+export function billQuery(data: Record<string, unknown>, sources: ReadonlyMap<string, FormSource>): unknown {
+  try {
+    const { keys, rows } = runQuery(data, sources);
+    return rows.map((row) => Object.fromEntries(keys.map((key, i) => [key, row[i] ?? null])));
+  } catch (err) {
+    if (err instanceof QueryError) return queryFailure(err.msgCode, err.message);
+    throw err;
+  }
+}
+
+function runQuery(
+  data: Record<string, unknown>,
+  sources: ReadonlyMap<string, FormSource>,
+): { keys: string[]; rows: unknown[][] } {
   const formId = asText(findKey(data, 'FormId')).trim();
   if (formId === '') throw new QueryError(8, 'data 数据包中的参数 FormId 的值不能为空');
   const source = sources.get(formId.toLowerCase());
@@ -74,7 +92,7 @@ function runQuery(data: Record<string, unknown>, sources: ReadonlyMap<string, Fo
   const start = nonNegative(findKey(data, 'StartRow'));
   const limit = nonNegative(findKey(data, 'Limit'));
   rows = rows.slice(start, limit > 0 ? start + limit : undefined);
-  return rows.map((row) => columns.map((def) => def.get(row.header, row.entry) ?? null));
+  return { keys, rows: rows.map((row) => columns.map((def) => def.get(row.header, row.entry) ?? null)) };
 }
 
 function collectRows(

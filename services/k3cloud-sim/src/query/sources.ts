@@ -103,10 +103,7 @@ export function outstockSource(bills: BillStore, data: BaseDataStore): FormSourc
     headers: (numbers) =>
       numbers === undefined
         ? bills.all()
-        : [...new Set(numbers)]
-            .map((number) => bills.byNumber(number))
-            .filter((bill): bill is StoredBill => bill !== undefined)
-            .sort((a, b) => a.id - b.id),
+        : [...new Set(numbers)].flatMap((number) => bills.allByNumber(number)).sort((a, b) => a.id - b.id),
     entries: (bill) => {
       const stored = bill as StoredBill;
       return entriesOf(stored.model).map((model, i) => ({ model, id: stored.entryIds[i] ?? 0, seq: i + 1 }));

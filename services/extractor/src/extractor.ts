@@ -1,19 +1,33 @@
 import {
+  createEventEmitter,
+  createExtractorStatusStore,
   createProcessor,
+  createSignalRecorder,
   createSyncState,
+  type ExtractorStatusStore,
   JOBS,
   openQueues,
   type PipelineQueues,
   QUEUES,
   type SyncState,
 } from '@wdt-k3/jobs';
-import type { Logger, RedisConnection } from '@wdt-k3/runtime';
+import { DEFAULT_MAPPING_PROFILE, type MappingProfile } from '@wdt-k3/mapping';
+import { createReconcileIntake, createReconcileStore } from '@wdt-k3/reconcile';
+import { createLogThrottle, type Logger, type RedisConnection } from '@wdt-k3/runtime';
 import { FlowProducer, Worker } from 'bullmq';
 import type { Registry } from 'prom-client';
 import type { ExtractorConfig } from './config.ts';
+import { createGuardian, type Guardian } from './guardian.ts';
 import { createExtractorMetrics } from './metrics.ts';
-import { createPageHandler, type FetchStockoutPage } from './page-handler.ts';
+import { createOrderIntake } from './order-intake.ts';
+import { createPageHandler } from './page-handler.ts';
+import { createRankTallies } from './rank-tally.ts';
 import { createSyncHandlers } from './sync-handlers.ts';
+import { createWdtFetch, type FetchStockoutPage } from './wdt-fetch.ts';
+import { wdtQueueLimiter } from './wdt-limiter.ts';
+import { createWriteGuard, type WriteGuard } from './write-guard.ts';
+
+export type { FetchStockoutPage } from './wdt-fetch.ts';
 
 export interface ExtractorDeps {
   readonly config: ExtractorConfig;
@@ -24,30 +38,24 @@ export interface ExtractorDeps {
   readonly workerConnection: RedisConnection;
   readonly fetchPage: FetchStockoutPage;
   readonly registry: Registry;
+  /** The loader's profile, for reconciliation pages; the built-in default when not given. */
+  readonly profile?: MappingProfile;
   readonly now?: () => number;
 }
 
 export interface Extractor {
   readonly state: SyncState;
+  readonly status: ExtractorStatusStore;
   readonly queues: PipelineQueues;
   readonly workers: { readonly sync: Worker; readonly pages: Worker };
+  readonly guardian: Guardian;
+  readonly writeGuard: WriteGuard;
   /** Stop taking jobs and wait for the active ones (pages in flight finish their enqueue). */
   stopIntake(): Promise<void>;
   close(): Promise<void>;
 }
 
 export const TICK_SCHEDULER_ID = 'wdt-sync-tick';
-
-/**
- * Queue-wide (every replica together) limiter for WDT calls. BullMQ counts in fixed windows, but
- * a server counting a sliding minute (the safe reading of WDT's "60 a minute"; our simulator does)
- * would see up to twice the limit across a window boundary. Any sliding window of W overlaps at
- * most 7 fixed windows of W/6, so floor(limit / 7) per W/6 never exceeds the limit: 60 a minute
- * becomes 8 per 10 s, 48 a minute sustained. A 1012 answer still backs the queue off.
- */
-export function slidingWindowLimiter(limit: number, windowMs: number): { max: number; duration: number } {
-  return { max: Math.max(1, Math.floor(limit / 7)), duration: Math.max(1, Math.floor(windowMs / 6)) };
-}
 
 /** Wires queues, the flow producer, both workers and the tick scheduler. */
 export async function startExtractor(deps: ExtractorDeps): Promise<Extractor> {
@@ -57,7 +65,13 @@ export async function startExtractor(deps: ExtractorDeps): Promise<Extractor> {
   const queues = openQueues(deps.producer, prefix);
   const flows = new FlowProducer({ connection: deps.producer, prefix });
   const state = createSyncState(deps.producer, prefix);
-  const metrics = createExtractorMetrics(deps.registry, () => state.getWatermark(), now);
+  const status = createExtractorStatusStore(deps.producer, prefix);
+  const metrics = createExtractorMetrics(
+    deps.registry,
+    () => state.getWatermark(),
+    now,
+    () => state.getLastTick(),
+  );
   const extract = config.extract;
   const sync = createSyncHandlers({
     settings: {
@@ -76,24 +90,60 @@ export async function startExtractor(deps: ExtractorDeps): Promise<Extractor> {
       },
       startFromMs: extract.startFromMs,
       dryRun: extract.dryRun,
+      sweep: extract.sweep ? { intervalMs: extract.sweepIntervalMs, delayMs: extract.sweepDelayMs } : null,
+      paging: extract.paging,
     },
     state,
+    status,
     flows,
     syncQueue: queues.sync,
     metrics,
     logger: logger.child({ component: 'sync' }),
     now,
   });
-  const pageHandler = createPageHandler({
-    fetchPage: deps.fetchPage,
-    pagesQueue: queues.pages,
-    ordersQueue: queues.orders,
+  const pagesLogger = logger.child({ component: 'pages' });
+  const writeGuard = createWriteGuard({
     redis: deps.producer,
     prefix,
-    metrics,
-    logger: logger.child({ component: 'pages' }),
+    logger: pagesLogger,
+    gauge: metrics.redisFull,
+    refusals: metrics.redisWriteRefusals,
     now,
-    rateLimitBackoffMs: extract.rateLimitBackoffMs,
+  });
+  const events = createEventEmitter(deps.producer, prefix, { enabled: config.eventsEnabled });
+  // What the alerter reads of the extraction (packages/jobs signals): WDT calls and 1012 answers.
+  const signals = createSignalRecorder(deps.producer, prefix, { now, logger: pagesLogger });
+  const pageHandler = createPageHandler({
+    fetch: createWdtFetch({
+      fetchPage: deps.fetchPage,
+      pagesQueue: queues.pages,
+      status,
+      metrics,
+      signals,
+      logger: pagesLogger,
+      now,
+      rateLimitBackoffMs: extract.rateLimitBackoffMs,
+    }),
+    pagesQueue: queues.pages,
+    intake: createOrderIntake({
+      redis: deps.producer,
+      prefix,
+      ordersQueue: queues.orders,
+      failedQueue: queues.failed,
+      events,
+      verdicts: metrics.intakeVerdicts,
+      now,
+    }),
+    // Reconciliation pages store their rows for the comparison and enqueue nothing.
+    reconcileIntake: createReconcileIntake(
+      createReconcileStore(deps.producer, prefix),
+      deps.profile ?? DEFAULT_MAPPING_PROFILE,
+    ),
+    tallies: createRankTallies(deps.producer, prefix),
+    guard: writeGuard,
+    metrics,
+    logger: pagesLogger,
+    now,
     pagePolicy: { attempts: extract.pageAttempts, backoffMs: extract.pageBackoffMs },
   });
   const workerOptions = {
@@ -105,7 +155,16 @@ export async function startExtractor(deps: ExtractorDeps): Promise<Extractor> {
     maxStalledCount: 2,
   };
   // Ticks and commits run one at a time across every replica; the in-flight claim in Redis is
-  // the second guard (two replicas can never both plan a run).
+  // the second guard (two replicas can never both plan a run). Both live in Redis, so the
+  // guardian restores them when Redis lost its data.
+  const restoreScheduling = async (): Promise<void> => {
+    await queues.sync.setGlobalConcurrency(1);
+    await queues.sync.upsertJobScheduler(
+      TICK_SCHEDULER_ID,
+      { every: extract.pollIntervalMs },
+      { name: JOBS.syncTick.name, data: {}, opts: JOBS.syncTick.options },
+    );
+  };
   await queues.sync.setGlobalConcurrency(1);
   const syncWorker = new Worker(
     QUEUES.sync,
@@ -120,13 +179,25 @@ export async function startExtractor(deps: ExtractorDeps): Promise<Extractor> {
   const pagesWorker = new Worker(QUEUES.pages, createProcessor(QUEUES.pages, { pageFetch: pageHandler }), {
     ...workerOptions,
     concurrency: extract.pageConcurrency,
-    limiter: slidingWindowLimiter(config.wdt.rateLimitPerMinute, config.wdt.rateLimitWindowMs),
+    // Queue-wide (every replica together); the rule and its proof: wdt-limiter.ts.
+    limiter: wdtQueueLimiter(
+      config.wdt.rateLimitPerMinute,
+      config.wdt.rateLimitWindowMs,
+      config.wdt.rateLimitMarginMs,
+    ),
   });
+  // A Redis that refuses writes or is away makes every worker loop fail the same way: one line
+  // per kind of failure and minute, with the count of those held back.
+  const throttle = createLogThrottle(60_000);
   for (const [name, worker] of [
     ['sync', syncWorker],
     ['pages', pagesWorker],
   ] as const) {
-    worker.on('error', (err) => logger.error({ err, worker: name }, 'worker error'));
+    worker.on('error', (err) =>
+      throttle.run(`${name}:${err.message.slice(0, 40)}`, (suppressed) =>
+        logger.error({ err, worker: name, suppressed }, 'worker error'),
+      ),
+    );
     worker.on('failed', (job, err) =>
       logger.warn(
         { worker: name, jobId: job?.id, attempt: job?.attemptsMade, err: { message: err.message } },
@@ -134,25 +205,44 @@ export async function startExtractor(deps: ExtractorDeps): Promise<Extractor> {
       ),
     );
   }
-  await queues.sync.upsertJobScheduler(
-    TICK_SCHEDULER_ID,
-    { every: extract.pollIntervalMs },
-    { name: JOBS.syncTick.name, data: {}, opts: JOBS.syncTick.options },
-  );
+  await restoreScheduling();
+  const guardian = createGuardian({
+    state,
+    queues,
+    metrics,
+    logger: logger.child({ component: 'guard' }),
+    now,
+    restoreScheduling,
+    schedulerExists: async () => (await queues.sync.getJobScheduler(TICK_SCHEDULER_ID)) !== undefined,
+    startFromMs: extract.startFromMs,
+    dataLossRewindMs: extract.dataLossRewindMs,
+  });
+  await guardian.check();
+  const guardTimer = setInterval(() => void guardian.check(), extract.guardIntervalMs);
+  guardTimer.unref();
+  const onReady = (): void => void guardian.check();
+  deps.producer.on('ready', onReady);
   logger.info(
     { pollIntervalMs: extract.pollIntervalMs, rateLimitPerMinute: config.wdt.rateLimitPerMinute },
     'extractor started',
   );
   const stopIntake = async (): Promise<void> => {
+    clearInterval(guardTimer);
+    deps.producer.off('ready', onReady);
     await Promise.all([syncWorker.close(), pagesWorker.close()]);
   };
   return {
     state,
+    status,
     queues,
     workers: { sync: syncWorker, pages: pagesWorker },
+    guardian,
+    writeGuard,
     stopIntake,
     close: async () => {
       await stopIntake();
+      await events.close();
+      await signals.close();
       await flows.close();
       await Promise.allSettled(Object.values(queues).map((queue) => queue.close()));
     },

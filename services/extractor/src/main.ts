@@ -1,4 +1,7 @@
+import { DEFAULT_MAPPING_PROFILE, loadMappingProfile } from '@wdt-k3/mapping';
 import {
+  checkRedisOrExit,
+  configOrExit,
   createLogger,
   createMetricsRegistry,
   createRedis,
@@ -11,12 +14,25 @@ import {
 import { createWdtClient } from '@wdt-k3/wdt-client';
 import { loadConfig } from './config.ts';
 import { startExtractor } from './extractor.ts';
+import { extractorHealthChecks } from './health.ts';
 
-const config = loadConfig(process.env);
+const config = await configOrExit('extractor', () => loadConfig(process.env));
 const logger = createLogger({ level: config.logLevel, service: 'extractor' });
+const profile = await configOrExit('extractor', () =>
+  config.mappingProfilePath === undefined
+    ? DEFAULT_MAPPING_PROFILE
+    : loadMappingProfile(config.mappingProfilePath),
+);
+const registry = createMetricsRegistry('extractor');
+// Listening first: a port in use or a bad OPS_HOST stops the start before any job is taken.
+const ops = await configOrExit('extractor', () =>
+  startOpsServer({ host: config.ops.host, port: config.ops.port, registry }),
+);
+logger.info({ port: ops.port }, 'ops server listening');
+await checkRedisOrExit(config.redis, logger);
 const producer = createRedis(config.redis, 'producer', 'extractor-producer', logger);
 const workerConnection = createRedis(config.redis, 'worker', 'extractor-worker', logger);
-await waitForRedis(producer, 60_000);
+await waitForRedis(producer, config.redis.startupTimeoutMs);
 logger.info({ redis: redactUrl(config.redis.url), prefix: config.redis.queuePrefix }, 'redis ready');
 
 const wdt = createWdtClient({
@@ -29,7 +45,6 @@ const wdt = createWdtClient({
   requestTimeoutMs: config.wdt.requestTimeoutMs,
   logger: logger.child({ component: 'wdt-client' }),
 });
-const registry = createMetricsRegistry('extractor');
 const extractor = await startExtractor({
   config,
   logger,
@@ -37,29 +52,10 @@ const extractor = await startExtractor({
   workerConnection,
   fetchPage: (query, signal) => wdt.queryStockoutPage(query, signal),
   registry,
+  profile,
 });
 
-const ops = await startOpsServer({
-  host: config.ops.host,
-  port: config.ops.port,
-  registry,
-  checks: {
-    redis: async () => ({ ok: (await producer.ping()) === 'PONG' }),
-    workers: async () => ({ ok: extractor.workers.sync.isRunning() && extractor.workers.pages.isRunning() }),
-    // The scheduler must keep ticking; three missed intervals means no replica is consuming.
-    ticking: async () => {
-      const last = await extractor.state.getLastTick();
-      const ageMs = last === null ? null : Date.now() - last;
-      return ageMs !== null && ageMs < 3 * config.extract.pollIntervalMs + 30_000
-        ? { ok: true }
-        : {
-            ok: false,
-            detail: ageMs === null ? 'no tick yet' : `last tick ${Math.round(ageMs / 1000)} s ago`,
-          };
-    },
-  },
-});
-logger.info({ port: ops.port }, 'ops server listening');
+ops.setChecks(extractorHealthChecks({ extractor, producer, config }));
 
 const shutdown = createShutdown(logger, [
   { name: 'stop taking jobs', timeoutMs: 30_000, run: () => extractor.stopIntake() },

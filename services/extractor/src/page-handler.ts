@@ -1,45 +1,71 @@
-import { enqueueBulk, type OrderLoadData, orderJobId, type PageFetchData } from '@wdt-k3/jobs';
-import { isAppError, type Logger, type RedisConnection } from '@wdt-k3/runtime';
-import { planPages, rateLimitOf, type StockoutPage, type StockoutPageQuery } from '@wdt-k3/wdt-client';
+import { enqueueBulk, orderJobId, type PageFetchData, type WalkStep } from '@wdt-k3/jobs';
+import type { Logger } from '@wdt-k3/runtime';
+import type { Interval, StockoutPageQuery } from '@wdt-k3/wdt-client';
 import { type Job, type Queue, RateLimitError, UnrecoverableError } from 'bullmq';
-import { type PagePolicy, pageJobOptions } from './flows.ts';
+import { EXTRACT_ERROR_CODES } from './errors.ts';
+import { type PagePolicy, pageJobOptions, partStartMs } from './flows.ts';
 import type { ExtractorMetrics } from './metrics.ts';
-import { pageJobId, siblingPageJobId } from './planner.ts';
-
-export type FetchStockoutPage = (query: StockoutPageQuery, signal?: AbortSignal) => Promise<StockoutPage>;
+import type { createOrderIntake } from './order-intake.ts';
+import { pageJobId } from './planner.ts';
+import type { RankTallies } from './rank-tally.ts';
+import {
+  decideRange,
+  decideRank,
+  pageSizeOf,
+  rangeOf,
+  rankPageSize,
+  rankRetryDelayMs,
+  type StepDecision,
+  stepOf,
+  stepTag,
+  timeFieldOf,
+} from './walk-steps.ts';
+import type { WdtFetch } from './wdt-fetch.ts';
+import type { WriteGuard } from './write-guard.ts';
 
 export interface PageHandlerDeps {
-  readonly fetchPage: FetchStockoutPage;
+  readonly fetch: WdtFetch;
   readonly pagesQueue: Queue;
-  readonly ordersQueue: Queue;
-  readonly redis: RedisConnection;
-  readonly prefix: string;
+  /** Enqueues what is new (or changed) of a page's orders; see order-intake.ts. */
+  readonly intake: ReturnType<typeof createOrderIntake>;
+  /** A reconciliation page's rows go to its run's store instead (packages/reconcile). */
+  readonly reconcileIntake: (
+    data: PageFetchData,
+    orders: readonly Record<string, unknown>[],
+  ) => Promise<number>;
+  readonly tallies: RankTallies;
+  readonly guard: WriteGuard;
   readonly metrics: ExtractorMetrics;
   readonly logger: Logger;
   readonly now: () => number;
-  /** Wait after a WDT rate-limit answer; default: what the answer implies. */
-  readonly rateLimitBackoffMs: number | undefined;
   readonly pagePolicy: PagePolicy;
 }
 
 export interface PageResult {
+  /** Rows read for the first time in this run (a keyset step's boundary second and a rank walk's closing call are re-reads). */
   readonly orders: number;
+  readonly reread?: number;
   readonly enqueued: number;
   readonly duplicates: number;
   readonly totalCount: number | null;
+  /** The window (its start) or lookup this page belongs to, and what its answer proved. */
+  readonly part?: string;
+  readonly covered?: readonly Interval[];
+  readonly lookupComplete?: boolean;
 }
 
-export function toStockoutQuery(data: PageFetchData): StockoutPageQuery {
+export function toStockoutQuery(data: PageFetchData, step: WalkStep = stepOf(data)): StockoutPageQuery {
+  const { range, pageNo } = rangeOf(step);
   const query: StockoutPageQuery = {
-    pageNo: data.pageNo,
-    pageSize: data.pageSize,
+    pageNo,
+    pageSize: pageSizeOf(step, data.pageSize),
     status: data.filter.status,
     byModified: data.filter.byModified,
     ...(data.filter.shopNo === undefined ? {} : { shopNo: data.filter.shopNo }),
     ...(data.filter.warehouseNo === undefined ? {} : { warehouseNo: data.filter.warehouseNo }),
-    ...(data.window === null ? {} : { startTime: data.window.fromMs, endTime: data.window.toMs }),
+    ...(range === null ? {} : { startTime: range.fromMs, endTime: range.toMs }),
   };
-  if (data.numberFilter === null) return query;
+  if (data.numberFilter === null || range !== null) return query;
   return 'stockoutNo' in data.numberFilter
     ? { ...query, stockoutNo: data.numberFilter.stockoutNo }
     : { ...query, srcTid: data.numberFilter.srcTid };
@@ -51,61 +77,51 @@ const asOrder = (item: unknown): Record<string, unknown> =>
     ? (item as Record<string, unknown>)
     : { _malformed: item };
 
+/** `pg-<run>-<part>-0` for jobs written before parts existed. */
+function partOf(job: Job<PageFetchData>): string {
+  if (job.data.part !== undefined) return job.data.part;
+  if (job.data.window !== null) return String(job.data.window.fromMs);
+  return /-(n\d+)-\d+$/.exec(job.id ?? '')?.[1] ?? 'n0';
+}
+
 export function createPageHandler(deps: PageHandlerDeps) {
-  const fetch = async (data: PageFetchData, signal: AbortSignal | undefined): Promise<StockoutPage> => {
-    const started = performance.now();
+  const enqueueOrders = async (
+    data: PageFetchData,
+    orders: Record<string, unknown>[],
+    ids: readonly string[],
+  ): Promise<number> => {
     try {
-      const page = await deps.fetchPage(toStockoutQuery(data), signal);
-      deps.metrics.wdtRequestSeconds.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
-      return page;
+      if (data.kind === 'reconcile') return await deps.reconcileIntake(data, orders);
+      return await deps.intake(data, orders, ids);
     } catch (err) {
-      deps.metrics.wdtRequestSeconds.observe({ outcome: 'error' }, (performance.now() - started) / 1000);
-      const code = isAppError(err) ? err.code : 'UNKNOWN';
-      deps.metrics.wdtErrors.inc({ code });
-      const rateLimit = rateLimitOf(err);
-      if (rateLimit !== undefined) {
-        // Pause the whole page queue (every replica) instead of burning this job's attempts.
-        const waitMs = deps.rateLimitBackoffMs ?? rateLimit.retryAfterMs;
-        deps.metrics.rateLimited.inc();
-        deps.logger.warn(
-          { waitMs, runId: data.runId, pageNo: data.pageNo },
-          'wdt rate limit, pausing page queue',
-        );
-        await deps.pagesQueue.rateLimit(waitMs);
-        throw new RateLimitError();
-      }
-      if (isAppError(err) && !err.retryable) throw new UnrecoverableError(`${err.code}: ${err.message}`);
+      deps.guard.noteFailure(err);
       throw err;
     }
   };
 
-  /** Page 0 knows total_count: the window's other pages join the run, last page first. */
-  const addFollowingPages = async (job: Job<PageFetchData>, page: StockoutPage): Promise<void> => {
-    const data = job.data;
+  /**
+   * Adds the steps that read the rest of the window as further children of the run, after this
+   * page's orders are enqueued (so a step that exists always follows enqueued rows). A keyset
+   * step's id names where it starts: a job that runs again after a crash and sees more or fewer
+   * rows starts its own successor where its own answer ends, and both chains are sound.
+   */
+  const addSteps = async (job: Job<PageFetchData>, part: string, decision: StepDecision): Promise<void> => {
     const parent = job.parent;
-    if (parent?.id === undefined) return;
+    if (parent?.id === undefined || decision.next.length === 0) return;
     const parentRef = { id: parent.id, queue: parent.queueKey };
-    const returned = page.orders.length;
-    let pages: number[] = [];
-    let pageSize = data.pageSize;
-    if (data.pageNo === 0 && page.totalCount !== undefined) {
-      // Page by the size WDT actually honoured, never by the size we asked for.
-      if (returned > 0 && returned < data.pageSize && page.totalCount > returned) pageSize = returned;
-      pages = planPages(page.totalCount, pageSize);
-    } else if ((data.pageNo === 0 || data.forward === true) && returned >= data.pageSize) {
-      pages = [data.pageNo + 1];
-    }
-    if (pages.length === 0) return;
-    const jobId = job.id ?? pageJobId(data.runId, 'x', data.pageNo);
-    const forward = page.totalCount === undefined;
+    const start = partStartMs(part);
+    const { forward: _legacy, ...data } = job.data;
     await enqueueBulk(
       deps.pagesQueue,
       'pageFetch',
-      pages.map((pageNo) => ({
-        data: { ...data, pageNo, pageSize, ...(forward ? { forward: true } : {}) },
+      decision.next.map((step) => ({
+        data: { ...data, part, step, pageNo: rangeOf(step).pageNo },
         options: {
-          ...pageJobOptions(deps.pagePolicy),
-          jobId: siblingPageJobId(jobId, pageNo),
+          ...pageJobOptions(deps.pagePolicy, data.kind),
+          ...(step.kind === 'rank' && step.phase === 'count' && rankRetryDelayMs(step.attempt) > 0
+            ? { delay: rankRetryDelayMs(step.attempt) }
+            : {}),
+          jobId: pageJobId(data.runId, part, stepTag(step, start)),
           parent: parentRef,
           failParentOnFailure: true,
         },
@@ -113,28 +129,23 @@ export function createPageHandler(deps: PageHandlerDeps) {
     );
   };
 
-  const enqueueOrders = async (data: PageFetchData, orders: Record<string, unknown>[]): Promise<number> => {
-    const ids = orders.map(orderJobId);
-    const pipeline = deps.redis.pipeline();
-    for (const id of ids) pipeline.exists(`${deps.prefix}:${deps.ordersQueue.name}:${id}`);
-    const existing = ((await pipeline.exec()) ?? []).map(([, value]) => value === 1);
-    const source: OrderLoadData['source'] = {
-      runId: data.runId,
-      kind: data.kind,
-      pageNo: data.pageNo,
-      fetchedAt: deps.now(),
-    };
-    // An order already queued (overlap, repeated backfill) is skipped; the deterministic job id
-    // would make BullMQ ignore it anyway, this only lets us count it.
-    const fresh = orders.flatMap((order, index) =>
-      existing[index] === true ? [] : [{ order, id: ids[index] as string }],
-    );
-    await enqueueBulk(
-      deps.ordersQueue,
-      'orderLoad',
-      fresh.map(({ order, id }) => ({ data: { order, source }, options: { jobId: id } })),
-    );
-    return fresh.length;
+  const decide = async (
+    data: PageFetchData,
+    part: string,
+    step: WalkStep,
+    answer: { rows: Record<string, unknown>[]; totalCount: number | undefined; ids: readonly string[] },
+  ): Promise<StepDecision> => {
+    const stepAnswer = { ...answer, requestedPageSize: pageSizeOf(step, data.pageSize) };
+    if (step.kind !== 'rank') return decideRange(step, stepAnswer, timeFieldOf(data.filter));
+    const walkId = `${data.runId}-${part}-${stepTag({ ...step, phase: 'count', pageNo: 0 }, partStartMs(part))}`;
+    const { ids } = answer;
+    if (step.phase === 'count')
+      await deps.tallies.start(walkId, answer.totalCount ?? 0, rankPageSize(stepAnswer), ids);
+    if (step.phase === 'page') await deps.tallies.recordPage(walkId, step.pageNo, ids);
+    const tally = step.phase === 'final' ? await deps.tallies.read(walkId) : undefined;
+    const decision = decideRank(step, stepAnswer, tally);
+    if (step.phase === 'final' || decision.next.length === 0) await deps.tallies.drop(walkId);
+    return decision;
   };
 
   return async (
@@ -143,15 +154,73 @@ export function createPageHandler(deps: PageHandlerDeps) {
     signal: AbortSignal | undefined,
   ): Promise<PageResult> => {
     const data = job.data;
-    const page = await fetch(data, signal);
+    const step = stepOf(data);
+    const part = partOf(job);
+    // Back to the queue (no attempt spent) to take a new limiter slot: see ensureWritable.
+    if (await deps.guard.ensureWritable(signal)) throw new RateLimitError();
+    const page = await deps.fetch(
+      toStockoutQuery(data, step),
+      { runId: data.runId, kind: data.kind },
+      signal,
+    );
     deps.metrics.pagesFetched.inc({ kind: data.kind });
-    await addFollowingPages(job, page);
-    const orders = page.orders.map(asOrder);
-    deps.metrics.ordersSeen.inc({ kind: data.kind }, orders.length);
-    const enqueued = data.dryRun ? 0 : await enqueueOrders(data, orders);
-    const duplicates = data.dryRun ? 0 : orders.length - enqueued;
+    const rows = page.orders.map(asOrder);
+    const ids = rows.map(orderJobId);
+    // Rows this run read already: the boundary second a keyset step starts on, a rank walk's
+    // closing page 0. The step before enqueued them; they are neither counted nor enqueued again.
+    const seen = new Set(step.kind === 'keyset' ? (step.seen ?? []) : []);
+    const closing = step.kind === 'rank' && step.phase === 'final';
+    const fresh = rows.flatMap((order, index) =>
+      closing || seen.has(ids[index] as string) ? [] : [{ order, id: ids[index] as string }],
+    );
+    deps.metrics.ordersSeen.inc({ kind: data.kind }, fresh.length);
+    const enqueued = data.dryRun
+      ? 0
+      : await enqueueOrders(
+          data,
+          fresh.map((row) => row.order),
+          fresh.map((row) => row.id),
+        );
+    const duplicates = data.dryRun || data.kind === 'reconcile' ? 0 : fresh.length - enqueued;
     deps.metrics.ordersEnqueued.inc({ kind: data.kind }, enqueued);
     deps.metrics.duplicatesSkipped.inc({ kind: data.kind }, duplicates);
-    return { orders: orders.length, enqueued, duplicates, totalCount: page.totalCount ?? null };
+    if (data.kind === 'sweep') deps.metrics.sweepFound.inc(enqueued);
+    const decision = await decide(data, part, step, { rows, totalCount: page.totalCount, ids });
+    deps.metrics.walkSteps.inc({ step: step.kind, outcome: outcomeLabel(decision) });
+    if (decision.unstable !== undefined) {
+      deps.logger.warn(
+        {
+          runId: data.runId,
+          part,
+          attempt: step.kind === 'rank' ? step.attempt : 0,
+          reason: decision.unstable,
+        },
+        'a rank walk saw its result change while it was read; reading it again',
+      );
+      if (decision.next.length === 0)
+        throw new UnrecoverableError(
+          `${EXTRACT_ERROR_CODES.resultUnstable}: ${decision.unstable}; the run is planned again`,
+        );
+    }
+    await addSteps(job, part, decision);
+    return {
+      orders: fresh.length,
+      reread: rows.length - fresh.length,
+      enqueued,
+      duplicates,
+      totalCount: page.totalCount ?? null,
+      part,
+      covered: decision.covered,
+      lookupComplete: decision.lookupComplete,
+    };
   };
+}
+
+function outcomeLabel(decision: StepDecision): string {
+  if (decision.unstable !== undefined) return 'unstable';
+  if (decision.next.length === 0) return 'complete';
+  const kinds = new Set(decision.next.map((step) => step.kind));
+  if (kinds.has('slice')) return 'split';
+  if (kinds.has('rank')) return 'rank';
+  return 'advance';
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
-import { slidingWindowLimiter } from './extractor.ts';
-import { planIncrementalRun, siblingPageJobId, splitWindows } from './planner.ts';
+import { pageJobId, planIncrementalRun, splitWindows } from './planner.ts';
 
 const H = 3_600_000;
 const base = { lagMs: 60_000, overlapMs: 5 * 60_000, maxWindowMs: H, maxWindows: 24 };
@@ -37,21 +36,8 @@ describe('planIncrementalRun', () => {
     expect(windows.at(-1)?.toMs).toBe(90 * 24 * H);
   });
 
-  it('names sibling pages of a window after the page job that found them', () => {
-    expect(siblingPageJobId('pg-inc-1-2-1700000000000-0', 7)).toBe('pg-inc-1-2-1700000000000-7');
-  });
-});
-
-describe('slidingWindowLimiter', () => {
-  it.each([
-    [60, 60_000, { max: 8, duration: 10_000 }],
-    [10, 6_000, { max: 1, duration: 1_000 }],
-    [3, 60_000, { max: 1, duration: 10_000 }],
-  ])('limit %d per %d ms → %o, never over the limit in any sliding window', (limit, windowMs, expected) => {
-    const limiter = slidingWindowLimiter(limit, windowMs);
-    expect(limiter).toEqual(expected);
-    // Worst case: a sliding window overlaps 7 fixed windows, each used to the full.
-    if (limit >= 7) expect(7 * limiter.max).toBeLessThanOrEqual(limit);
+  it('names page jobs by run, window and step, so a step added twice is one job', () => {
+    expect(pageJobId('inc-1-2', '1700000000000', 'k3-120')).toBe('pg-inc-1-2-1700000000000-k3-120');
   });
 });
 
@@ -61,11 +47,13 @@ describe('loadConfig', () => {
   it('fills the documented defaults', () => {
     const config = loadConfig(required);
     expect(config.extract).toMatchObject({
-      status: [95],
+      status: [95, 105, 110, 113],
       pageSize: 100,
       lagMs: 120_000,
       dryRun: false,
       byModified: false,
+      paging: 'keyset',
+      sweep: true,
     });
     expect(config.wdt).toMatchObject({ targetAppKey: '21363512', signMethod: 'md5', rateLimitPerMinute: 60 });
   });
@@ -90,6 +78,28 @@ describe('loadConfig', () => {
     ).toThrow(
       /(?=[\s\S]*WDT_APP_SECRET)(?=[\s\S]*WDT_SID)(?=[\s\S]*EXTRACT_STATUS)(?=[\s\S]*EXTRACT_DRY_RUN)(?=[\s\S]*EXTRACT_START_FROM)/,
     );
+  });
+
+  it('refuses a start in the future and numbers out of bounds, naming each', () => {
+    const now = Date.UTC(2026, 11, 1);
+    const bad = {
+      ...required,
+      EXTRACT_START_FROM: '2099-01-01 00:00:00',
+      EXTRACT_PAGE_CONCURRENCY: '1e20',
+      OPS_PORT: '99999',
+    };
+    let message = '';
+    try {
+      loadConfig(bad, () => now);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/EXTRACT_START_FROM: lies in the future/);
+    expect(message).toMatch(/EXTRACT_PAGE_CONCURRENCY: expected a whole number/);
+    expect(message).toMatch(/OPS_PORT: a port from 0 to 65535/);
+    expect(
+      loadConfig({ ...required, EXTRACT_START_FROM: '2026-11-30 00:00:00' }, () => now).extract.startFromMs,
+    ).toBe(Date.UTC(2026, 10, 29, 16));
   });
 
   it('refuses an overlap that would stop runs from advancing', () => {

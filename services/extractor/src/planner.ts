@@ -41,9 +41,5 @@ export function planIncrementalRun(input: RunPlanInput): RunPlan | null {
 }
 
 export const commitJobId = (runId: string): string => `commit-${runId}`;
-export const pageJobId = (runId: string, part: string | number, pageNo: number): string =>
-  `pg-${runId}-${part}-${pageNo}`;
-
-/** The id of another page of the same window or order filter (`pg-<run>-<part>-<page>`). */
-export const siblingPageJobId = (pageJobIdOfPage: string, pageNo: number): string =>
-  pageJobIdOfPage.replace(/-\d+$/, `-${pageNo}`);
+/** `pg-<run>-<part>-<step tag>`: deterministic, so a page added twice (a crash, a retry) is one job. */
+export const pageJobId = (runId: string, part: string, tag: string): string => `pg-${runId}-${part}-${tag}`;

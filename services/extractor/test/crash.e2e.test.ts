@@ -65,8 +65,9 @@ describe('extractor processes under kill -9', () => {
       timeoutMs: 120_000,
       description: 'the watermark past the first run',
     });
-    const lastRun = await state.getLastRun();
-    expect(lastRun?.kind).toBe('incremental');
+    // The run's summary is written just after its watermark commit: wait for it, not on luck.
+    const lastRun = await waitFor(() => state.getLastRun(), { description: 'the run recorded' });
+    expect(lastRun.kind).toBe('incremental');
     expect(await orders.count()).toBe(3000);
     for (let index = 0; index < dataset.count; index += 250) {
       expect(await orders.getJob(`so-${dataset.orderAt(index).stockout_id}`)).toBeDefined();

@@ -53,6 +53,8 @@ describe('extractor against wdt-sim and a real Redis', () => {
     const ids = (await queues.orders.getJobs(['wait'], 0, -1)).map((job) => job.id);
     expect(new Set(ids).size).toBe(5000);
 
+    expect(await metricValue(running.registry, 'extractor_orders_seen_total')).toBe(5000);
+
     await backfill(queues, 'two');
     expect(await queues.orders.count()).toBe(5000);
     expect(await metricValue(running.registry, 'extractor_duplicates_skipped_total')).toBe(5000);

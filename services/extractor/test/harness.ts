@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createMetricsRegistry, createRedis } from '@wdt-k3/runtime';
+import { createMetricsRegistry, createRedis, type RedisConnection } from '@wdt-k3/runtime';
 import { jsonControl, testLogger, uniquePrefix } from '@wdt-k3/testkit';
 import { createWdtClient } from '@wdt-k3/wdt-client';
 import { buildWdtSimApp, type faultsSchema, type WdtSimOptions } from '@wdt-k3/wdt-sim';
@@ -59,12 +59,16 @@ export function extractorEnv(
     WDT_SID: WDT.sid,
     WDT_RATE_LIMIT_PER_MINUTE: '100000',
     EXTRACT_PAGE_CONCURRENCY: '4',
-    EXTRACT_LAG_MS: '0',
+    EXTRACT_LAG_MS: overrides.EXTRACT_START_FROM === undefined ? String(HOUR_MS) : '0',
     EXTRACT_OVERLAP_MS: '0',
     EXTRACT_MAX_WINDOW_MS: String(DAY_MS),
     EXTRACT_POLL_INTERVAL_MS: String(HOUR_MS),
-    // A day ahead: no incremental run reads anything unless a test sets its own start.
-    EXTRACT_START_FROM: new Date(Date.now() + DAY_MS).toISOString(),
+    // Now, and a lag of an hour: an incremental run ends before it starts, so none reads anything
+    // (a tick a second after start would otherwise read a one-second window and add a WDT call)
+    // unless a test sets its own start. A start in the future is refused by the config.
+    EXTRACT_START_FROM: new Date().toISOString(),
+    // The sweep re-reads everything modified; tests of it turn it on.
+    EXTRACT_SWEEP: 'false',
     OPS_PORT: '0',
     LOG_LEVEL: 'silent',
     ...overrides,
@@ -74,6 +78,7 @@ export function extractorEnv(
 export interface RunningExtractor {
   readonly extractor: Extractor;
   readonly registry: Registry;
+  readonly producer: RedisConnection;
   stop(): Promise<void>;
 }
 
@@ -105,6 +110,7 @@ export async function runExtractor(
   return {
     extractor,
     registry,
+    producer,
     stop: async () => {
       await extractor.close();
       wdt.close();

@@ -48,7 +48,9 @@ describe('the queue-wide WDT rate limit', () => {
   it('keeps every replica under the WDT budget: no call is refused', async () => {
     const { sim, queues } = await setUp(10);
     const stats = await sim.stats();
-    expect(stats.pages).toBe(12);
+    // 1,200 rows in pages of 100, each keyset call re-reading its boundary second: 12–13 calls.
+    expect(stats.pages).toBeGreaterThanOrEqual(12);
+    expect(stats.pages).toBeLessThanOrEqual(13);
     expect(stats.errors.wdt['1012'] ?? 0).toBe(0);
     expect(await queues.orders.count()).toBe(1200);
   });
@@ -60,7 +62,7 @@ describe('the queue-wide WDT rate limit', () => {
     expect(await metricValue(running.registry, 'extractor_wdt_rate_limited_total')).toBeGreaterThan(0);
     expect(await queues.orders.count()).toBe(1200);
     const pages = await queues.pages.getJobs(['completed'], 0, -1);
-    expect(pages).toHaveLength(12);
+    expect(pages).toHaveLength(stats.pages);
     expect(pages.every((job) => job.attemptsMade <= 1)).toBe(true);
     expect(await queues.pages.getJobCounts('failed')).toEqual({ failed: 0 });
   });

@@ -1,4 +1,4 @@
-import { testLogger, useRedisServer } from '@wdt-k3/testkit';
+import { testLogger, useRedisServer, waitFor } from '@wdt-k3/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBatchedLookup } from './batched-lookup.ts';
@@ -62,5 +62,39 @@ describe('createBatchedLookup', () => {
     await expect(lookup.get('a')).rejects.toThrow('K3 down');
     expect(await lookup.get('a')).toBe('YW1');
     expect(calls).toHaveLength(2);
+  });
+
+  it('answers from K3 when Redis refuses the cache write, and counts the lost write instead of swallowing it', async () => {
+    const calls: string[][] = [];
+    let lost = 0;
+    const lookup = createBatchedLookup<string>({
+      name: 'seller',
+      redis,
+      cacheKeyPrefix: '{t9}',
+      ttlMs: 60_000,
+      missTtlMs: 60_000,
+      waitMs: 5,
+      maxBatch: 3,
+      logger: testLogger(),
+      onCacheWriteFailed: () => {
+        lost += 1;
+      },
+      fetch: async (keys) => {
+        calls.push([...keys]);
+        return new Map(keys.map((key) => [key, `YW-${key}`] as const));
+      },
+    });
+    // A full Redis (noeviction): every write is refused with OOM, reads still work.
+    await redis.config('SET', 'maxmemory-policy', 'noeviction');
+    await redis.config('SET', 'maxmemory', '1');
+    try {
+      expect(await lookup.get('a')).toBe('YW-a');
+      await waitFor(() => lost > 0, { description: 'the lost cache write counted' });
+      expect(await redis.exists('{t9}:seller:a')).toBe(0);
+    } finally {
+      await redis.config('SET', 'maxmemory', '0');
+    }
+    expect(await lookup.get('a')).toBe('YW-a');
+    expect(calls).toEqual([['a'], ['a']]);
   });
 });

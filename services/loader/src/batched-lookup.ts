@@ -15,6 +15,8 @@ export interface BatchedLookupOptions<V> {
   readonly fetch: (keys: readonly string[]) => Promise<ReadonlyMap<string, V>>;
   readonly logger: Logger;
   readonly onCacheResult?: (hit: boolean) => void;
+  /** A cache write was lost (the lookup itself went on): counted and logged, not swallowed. */
+  readonly onCacheWriteFailed?: () => void;
 }
 
 export interface BatchedLookup<V> {
@@ -58,7 +60,16 @@ export function createBatchedLookup<V>(options: BatchedLookupOptions<V>): Batche
         'miss' in value ? options.missTtlMs : options.ttlMs,
       );
     }
-    await pipeline.exec().catch(() => undefined);
+    // ioredis's pipeline resolves with per-command errors and rejects only when it cannot send.
+    const results = await pipeline.exec().catch((err: unknown) => [[err as Error, null] as const]);
+    const failed = (results ?? []).filter(([err]) => err !== null);
+    if (failed.length > 0) {
+      options.onCacheWriteFailed?.();
+      options.logger.warn(
+        { lookup: options.name, entries: entries.length, err: { message: String(failed[0]?.[0]?.message) } },
+        'lookup cache not written; the next lookup asks K3 again',
+      );
+    }
   };
 
   const flush = async (): Promise<void> => {

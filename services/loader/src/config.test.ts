@@ -31,6 +31,18 @@ describe('loader config', () => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(message);
   });
 
+  it('claims bill numbers by default, for longer than a check plus a save', () => {
+    const app = { K3_APP_ID: 'id_x', K3_APP_SECRET: 's' };
+    expect(loadConfig({ ...base, ...app }).loader).toMatchObject({ billClaims: true, claimTtlMs: 150_000 });
+    expect(loadConfig({ ...base, ...app, K3_REQUEST_TIMEOUT_MS: '5000' }).loader.claimTtlMs).toBe(40_000);
+    expect(loadConfig({ ...base, ...app, LOADER_BILL_CLAIMS: 'false' }).loader.billClaims).toBe(false);
+    expect(() =>
+      loadConfig({ ...base, ...app, K3_REQUEST_TIMEOUT_MS: '5000', LOADER_CLAIM_TTL_MS: '10000' }),
+    ).toThrow(
+      /LOADER_CLAIM_TTL_MS: must be longer than a check plus a save, 2 × K3_REQUEST_TIMEOUT_MS = 10000/,
+    );
+  });
+
   it('lists every problem of a bad environment at once', () => {
     expect(() =>
       loadConfig({ K3_BASE_URL: 'not a url', LOADER_BATCH_SIZE: '0', LOADER_LINK_MODE: 'maybe' }),

@@ -1,7 +1,10 @@
+import { eventsEnvSchema } from '@wdt-k3/jobs';
+import { type K3Auth, type K3Settings, k3RequiredEnvFields, resolveK3Settings } from '@wdt-k3/k3cloud-client';
 import {
   envBoolean,
   envInt,
   LOG_LEVELS,
+  opsEnvFields,
   parseConfig,
   type RedisSettings,
   redisEnvSchema,
@@ -10,69 +13,58 @@ import {
 import { z } from 'zod';
 
 const positive = envInt.pipe(z.number().min(1));
+const DAY_MS = 86_400_000;
+/** A whole number within bounds, so a typo (an extra digit, "1e20") is refused at start. */
+const within = (min: number, max: number) => envInt.pipe(z.number().min(min).max(max));
 
 const envSchema = redisEnvSchema.extend({
+  ...eventsEnvSchema.shape,
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-  K3_BASE_URL: z.url(),
-  K3_AUTH_KIND: z.enum(['signature', 'appSecret', 'password', 'sign']).default('signature'),
-  K3_ACCT_ID: z.string().min(1),
-  K3_USERNAME: z.string().min(1),
-  K3_APP_ID: z.string().min(1).optional(),
-  K3_APP_SECRET: z.string().min(1).optional(),
-  K3_PASSWORD: z.string().min(1).optional(),
-  K3_LCID: envInt.default(2052),
-  K3_ORG_NUM: envInt.default(0),
-  K3_REQUEST_TIMEOUT_MS: positive.default(60_000),
-  K3_MAX_CONCURRENT_REQUESTS: positive.default(8),
-  K3_VERIFY_BASE_DATA: envBoolean.default(true),
+  ...k3RequiredEnvFields,
   MAPPING_PROFILE: z.string().min(1).optional(),
-  LOADER_CONCURRENCY: positive.default(100),
-  LOADER_BATCH_SIZE: positive.pipe(z.number().max(1000)).default(50),
-  LOADER_BATCH_WAIT_MS: envInt.default(50),
-  LOADER_MAX_CONCURRENT_SAVES: positive.default(4),
+  LOADER_CONCURRENCY: within(1, 2_000).default(100),
+  LOADER_BATCH_SIZE: within(1, 1_000).default(50),
+  LOADER_BATCH_WAIT_MS: within(0, 60_000).default(50),
+  LOADER_MAX_CONCURRENT_SAVES: within(1, 64).default(4),
   LOADER_LINK_MODE: z.enum(['required', 'optional', 'off']).default('required'),
-  LOADER_LOOKUP_CACHE_TTL_MS: positive.default(10 * 60_000),
-  LOADER_LOOKUP_MISS_TTL_MS: positive.default(30_000),
-  LOADER_LOOKUP_BATCH_WAIT_MS: envInt.default(10),
-  LOADER_SHUTDOWN_TIMEOUT_MS: positive.default(30_000),
-  LOADER_LOCK_DURATION_MS: positive.pipe(z.number().min(1_000)).default(30_000),
-  LOADER_STALLED_INTERVAL_MS: positive.pipe(z.number().min(1_000)).default(30_000),
-  LOADER_RECONCILE_INTERVAL_MS: positive.default(60_000),
-  LOADER_HEALTH_STALL_MS: positive.default(120_000),
-  OPS_HOST: z.string().default('0.0.0.0'),
-  OPS_PORT: envInt.default(9102),
+  LOADER_LOOKUP_CACHE_TTL_MS: within(1_000, 7 * DAY_MS).default(10 * 60_000),
+  LOADER_LOOKUP_MISS_TTL_MS: within(1, DAY_MS).default(30_000),
+  LOADER_LOOKUP_BATCH_WAIT_MS: within(0, 10_000).default(10),
+  LOADER_SHUTDOWN_TIMEOUT_MS: within(1_000, 3_600_000).default(30_000),
+  LOADER_BILL_CLAIMS: envBoolean.default(true),
+  LOADER_BILL_OWNER_TTL_MS: positive
+    .pipe(
+      z
+        .number()
+        .min(60_000)
+        .max(366 * 86_400_000),
+    )
+    .default(30 * 86_400_000),
+  LOADER_PARKED_SWEEP_INTERVAL_MS: positive.pipe(z.number().min(1_000).max(86_400_000)).default(10 * 60_000),
+  LOADER_PARKED_HORIZON_MS: positive
+    .pipe(
+      z
+        .number()
+        .min(60_000)
+        .max(90 * 86_400_000),
+    )
+    .default(7 * 86_400_000),
+  LOADER_CLAIM_TTL_MS: within(1_000, DAY_MS).optional(),
+  LOADER_LOCK_DURATION_MS: within(1_000, 3_600_000).default(30_000),
+  LOADER_STALLED_INTERVAL_MS: within(1_000, 3_600_000).default(30_000),
+  LOADER_RECONCILE_INTERVAL_MS: within(1_000, DAY_MS).default(60_000),
+  LOADER_HEALTH_STALL_MS: within(1_000, 7 * DAY_MS).default(120_000),
+  ...opsEnvFields(9102),
 });
 
-export type K3AuthConfig =
-  | {
-      kind: 'signature';
-      acctId: string;
-      username: string;
-      appId: string;
-      appSecret: string;
-      lcid: number;
-      orgNum: number;
-    }
-  | {
-      kind: 'appSecret' | 'sign';
-      acctId: string;
-      username: string;
-      appId: string;
-      appSecret: string;
-      lcid: number;
-    }
-  | { kind: 'password'; acctId: string; username: string; password: string; lcid: number };
+export type K3AuthConfig = K3Auth;
 
 export interface LoaderConfig {
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** Whether events go to the stream the ledger reads (EVENTS_ENABLED). */
+  readonly eventsEnabled: boolean;
   readonly redis: RedisSettings;
-  readonly k3: {
-    readonly baseUrl: string;
-    readonly auth: K3AuthConfig;
-    readonly requestTimeoutMs: number;
-    readonly maxConcurrentRequests: number;
-    readonly verifyBaseData: boolean;
-  };
+  readonly k3: K3Settings;
   readonly mappingProfilePath: string | undefined;
   readonly loader: {
     readonly concurrency: number;
@@ -84,6 +76,14 @@ export interface LoaderConfig {
     readonly lookupMissTtlMs: number;
     readonly lookupBatchWaitMs: number;
     readonly shutdownTimeoutMs: number;
+    /** Fleet-wide in-flight claims per bill number (bill-claims.ts); false = none, as before #21. */
+    readonly billClaims: boolean;
+    /** How long the owner of a saved bill number is remembered (collision detection). */
+    readonly billOwnerTtlMs: number;
+    /** How often parked dead letters (K3_SOURCE_ORDER_NOT_FOUND) are checked, and how old they may be. */
+    readonly parkedSweepIntervalMs: number;
+    readonly parkedHorizonMs: number;
+    readonly claimTtlMs: number;
     readonly lockDurationMs: number;
     readonly stalledIntervalMs: number;
     readonly reconcileIntervalMs: number;
@@ -92,46 +92,37 @@ export interface LoaderConfig {
   readonly ops: { readonly host: string; readonly port: number };
 }
 
-function toAuth(e: z.output<typeof envSchema>, ctx: z.RefinementCtx): K3AuthConfig | undefined {
-  const base = { acctId: e.K3_ACCT_ID, username: e.K3_USERNAME, lcid: e.K3_LCID };
-  if (e.K3_AUTH_KIND === 'password') {
-    if (e.K3_PASSWORD !== undefined) return { kind: 'password', ...base, password: e.K3_PASSWORD };
-    ctx.addIssue({ code: 'custom', path: ['K3_PASSWORD'], message: 'required when K3_AUTH_KIND=password' });
-    return undefined;
-  }
-  if (e.K3_APP_ID === undefined || e.K3_APP_SECRET === undefined) {
-    for (const key of ['K3_APP_ID', 'K3_APP_SECRET'] as const) {
-      if (e[key] === undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `required when K3_AUTH_KIND=${e.K3_AUTH_KIND}`,
-        });
-    }
-    return undefined;
-  }
-  const app = { ...base, appId: e.K3_APP_ID, appSecret: e.K3_APP_SECRET };
-  return e.K3_AUTH_KIND === 'signature'
-    ? { kind: 'signature', ...app, orgNum: e.K3_ORG_NUM }
-    : { kind: e.K3_AUTH_KIND, ...app };
+/**
+ * A claim must outlive what its batch does while holding it: the existence check and the
+ * BatchSave, each bounded by K3_REQUEST_TIMEOUT_MS. The default adds 30 s on top of those two.
+ */
+function toClaimTtlMs(e: z.output<typeof envSchema>, ctx: z.RefinementCtx): number | undefined {
+  const ttlMs = e.LOADER_CLAIM_TTL_MS ?? 2 * e.K3_REQUEST_TIMEOUT_MS + 30_000;
+  if (ttlMs > 2 * e.K3_REQUEST_TIMEOUT_MS) return ttlMs;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['LOADER_CLAIM_TTL_MS'],
+    message: `must be longer than a check plus a save, 2 × K3_REQUEST_TIMEOUT_MS = ${2 * e.K3_REQUEST_TIMEOUT_MS}`,
+  });
+  return undefined;
 }
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): LoaderConfig {
   const schema = envSchema.transform((e, ctx) => {
-    const auth = toAuth(e, ctx);
-    return auth === undefined ? z.NEVER : { e, auth };
+    const k3 = resolveK3Settings(
+      e,
+      (key, message) => ctx.addIssue({ code: 'custom', path: [key], message }),
+      true,
+    );
+    const claimTtlMs = toClaimTtlMs(e, ctx);
+    return k3 === null || claimTtlMs === undefined ? z.NEVER : { e, k3, claimTtlMs };
   });
-  const { e, auth } = parseConfig(schema, env, 'loader environment');
+  const { e, k3, claimTtlMs } = parseConfig(schema, env, 'loader environment');
   return {
     logLevel: e.LOG_LEVEL,
+    eventsEnabled: e.EVENTS_ENABLED,
     redis: toRedisSettings(e),
-    k3: {
-      baseUrl: e.K3_BASE_URL,
-      auth,
-      requestTimeoutMs: e.K3_REQUEST_TIMEOUT_MS,
-      maxConcurrentRequests: e.K3_MAX_CONCURRENT_REQUESTS,
-      verifyBaseData: e.K3_VERIFY_BASE_DATA,
-    },
+    k3,
     mappingProfilePath: e.MAPPING_PROFILE,
     loader: {
       concurrency: e.LOADER_CONCURRENCY,
@@ -143,6 +134,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       lookupMissTtlMs: e.LOADER_LOOKUP_MISS_TTL_MS,
       lookupBatchWaitMs: e.LOADER_LOOKUP_BATCH_WAIT_MS,
       shutdownTimeoutMs: e.LOADER_SHUTDOWN_TIMEOUT_MS,
+      billClaims: e.LOADER_BILL_CLAIMS,
+      billOwnerTtlMs: e.LOADER_BILL_OWNER_TTL_MS,
+      parkedSweepIntervalMs: e.LOADER_PARKED_SWEEP_INTERVAL_MS,
+      parkedHorizonMs: e.LOADER_PARKED_HORIZON_MS,
+      claimTtlMs,
       lockDurationMs: e.LOADER_LOCK_DURATION_MS,
       stalledIntervalMs: e.LOADER_STALLED_INTERVAL_MS,
       reconcileIntervalMs: e.LOADER_RECONCILE_INTERVAL_MS,

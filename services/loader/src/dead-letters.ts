@@ -1,9 +1,16 @@
 import {
+  blockingNumbers,
+  type DeadLetterCode,
   type DeadLetterData,
+  type EventEmitter,
   enqueue,
+  isDeadLetterCode,
+  ORDER_ERROR_CODES,
   type OrderSource,
+  orderKeyOf,
   orderSourceSchema,
   type PipelineQueues,
+  parseEvent,
 } from '@wdt-k3/jobs';
 import type { Logger } from '@wdt-k3/runtime';
 import type { Job } from 'bullmq';
@@ -44,13 +51,21 @@ function parseAttemptLogs(lines: readonly string[]): AttemptLog[] {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** "CODE: message" (how the processor words every failure) → its parts. */
-function fromFailedReason(reason: string | undefined): { code: string; message: string } {
+/**
+ * The fallback when a job has no attempt log (BullMQ keeps only a message string): "CODE: message",
+ * as the processor words every failure, → its parts; a code outside the catalogue becomes
+ * LOADER_UNEXPECTED with the whole reason as its message.
+ */
+function fromFailedReason(reason: string | undefined): { code: DeadLetterCode; message: string } {
   const match = /^([A-Z][A-Z0-9_]+): ([\s\S]*)$/.exec(reason ?? '');
-  return match?.[1] !== undefined
+  return match?.[1] !== undefined && isDeadLetterCode(match[1])
     ? { code: match[1], message: match[2] ?? '' }
-    : { code: 'UNKNOWN', message: reason ?? 'failed' };
+    : { code: ORDER_ERROR_CODES.unexpected, message: reason ?? 'failed' };
 }
+
+/** An attempt log's code, held to the catalogue (a log written by another version may not be). */
+const known = (code: string): DeadLetterCode =>
+  isDeadLetterCode(code) ? code : ORDER_ERROR_CODES.unexpected;
 
 export async function buildDeadLetter(
   queues: PipelineQueues,
@@ -73,7 +88,7 @@ export async function buildDeadLetter(
     originalJobId: job.id ?? 'unknown',
     source,
     error: {
-      code: last?.code ?? reason.code,
+      code: last === undefined ? reason.code : known(last.code),
       message: last?.message ?? reason.message,
       retryable: last?.retryable ?? false,
       msgCode: last?.msgCode ?? null,
@@ -96,15 +111,37 @@ export async function buildDeadLetter(
  * no-op), then removes it from `orders`. A crash between the two leaves the failed job where
  * `reconcileDeadLetters` finds it; nothing is lost and nothing is copied twice.
  */
-export async function deadLetterJob(queues: PipelineQueues, job: Job, now: number): Promise<DeadLetterData> {
+export async function deadLetterJob(
+  queues: PipelineQueues,
+  job: Job,
+  now: number,
+  events: EventEmitter,
+): Promise<{ readonly record: DeadLetterData; readonly added: boolean }> {
   const record = await buildDeadLetter(queues, job, now);
-  await enqueue(queues.failed, 'deadLetter', record, { jobId: job.id ?? record.originalJobId });
+  const deadLetterId = job.id ?? record.originalJobId;
+  // A copy that is already there (the sweep and the failed-event handler both got the job) is a
+  // no-op: `added` says whether this one made the dead letter, for the metric.
+  const added = (await queues.failed.getJob(deadLetterId)) === undefined;
+  await enqueue(queues.failed, 'deadLetter', record, { jobId: deadLetterId });
+  // Before the job is removed: a failure here leaves it failed, and the sweep tries both again.
+  await events.emit([
+    parseEvent('order.dead_lettered', {
+      orderKey: orderKeyOf(deadLetterId),
+      at: now,
+      jobId: deadLetterId,
+      deadLetterId,
+      code: record.error.code,
+      message: record.error.message.slice(0, 500),
+      attempts: record.attemptsMade,
+      blocking: blockingNumbers(record.order, record.error.fieldErrors),
+    }),
+  ]);
   // The periodic sweep and the failed-event handler may race for the same job; the loser finds
   // it already gone, which is the outcome both wanted.
   await job.remove().catch(async (err: unknown) => {
     if ((await queues.orders.getJob(job.id ?? '')) !== undefined) throw err;
   });
-  return record;
+  return { record, added };
 }
 
 /** Start-up (and periodic) sweep: every job left failed in `orders` gets its dead letter. */
@@ -112,13 +149,16 @@ export async function reconcileDeadLetters(
   queues: PipelineQueues,
   logger: Logger,
   now: () => number,
+  events: EventEmitter,
+  onAdded?: (record: DeadLetterData) => void,
 ): Promise<number> {
   let moved = 0;
   for (;;) {
     const failed = await queues.orders.getFailed(0, 99);
     if (failed.length === 0) return moved;
     for (const job of failed) {
-      await deadLetterJob(queues, job, now());
+      const { record, added } = await deadLetterJob(queues, job, now(), events);
+      if (added) onAdded?.(record);
       moved += 1;
     }
     logger.info({ moved }, 'reconciled dead letters');

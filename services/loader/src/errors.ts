@@ -1,21 +1,12 @@
-import { AppError, type ErrorContext } from '@wdt-k3/runtime';
+import { type DeadLetterCode, isDeadLetterCode, ORDER_ERROR_CODES } from '@wdt-k3/jobs';
+import { AppError, type ErrorContext, isAppError } from '@wdt-k3/runtime';
 
 /**
- * Codes the loader itself raises. Dead letters also carry the codes of the packages it calls:
- * MAP_* (mapping issues), K3_* (k3cloud-client) and JOB_* (job catalog).
+ * Codes the loader itself raises, from the one catalogue every reader of a dead letter shares
+ * (`@wdt-k3/jobs`, order-codes.ts). Dead letters also carry the codes of the packages it calls:
+ * MAP_* (mapping issues), K3_* (k3cloud-client) and JOB_* (job catalog) — together `DeadLetterCode`.
  */
-export const LOADER_ERROR_CODES = {
-  /** linkMode=required and the sales order (FBillNo = src_trade_no) is not in K3 (yet). Retried, then dead-lettered. */
-  sourceOrderNotFound: 'K3_SOURCE_ORDER_NOT_FOUND',
-  /** K3 refused the bill because referenced base data (customer, material, stock…) does not exist. */
-  baseDataMissing: 'K3_BASEDATA_MISSING',
-  /** K3 refused the bill for another validation reason (see the field errors). */
-  billRejected: 'K3_BILL_REJECTED',
-  /** K3 answered "number already used", or nothing at all, for a bill that cannot be found by its number afterwards. Retried. */
-  duplicateUnresolved: 'K3_BILL_UNRESOLVED',
-  /** K3 refused one bill for a passing reason (call limit, session) inside a batch that otherwise ran. Retried. */
-  billTransient: 'K3_BILL_TRANSIENT',
-} as const;
+export const LOADER_ERROR_CODES = ORDER_ERROR_CODES;
 
 export interface FieldError {
   readonly field: string | null;
@@ -28,8 +19,10 @@ export class OrderError extends AppError {
   readonly fieldErrors: readonly FieldError[];
   readonly msgCode: number | null;
 
+  declare readonly code: DeadLetterCode;
+
   constructor(
-    code: string,
+    code: DeadLetterCode,
     message: string,
     options: {
       retryable: boolean;
@@ -43,4 +36,21 @@ export class OrderError extends AppError {
     this.fieldErrors = options.fieldErrors ?? [];
     this.msgCode = options.msgCode ?? null;
   }
+}
+
+/**
+ * Any failure as an order error whose code is a member of the catalogue: an error of ours keeps
+ * its code; anything else — a library's error, an AppError of a code no dead letter may carry —
+ * becomes `LOADER_UNEXPECTED`, its own code and message kept in the message.
+ */
+export function toOrderError(err: unknown): OrderError {
+  if (err instanceof OrderError) return err;
+  if (isAppError(err) && isDeadLetterCode(err.code)) {
+    return new OrderError(err.code, err.message, { retryable: err.retryable, cause: err });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new OrderError(ORDER_ERROR_CODES.unexpected, isAppError(err) ? `${err.code}: ${message}` : message, {
+    retryable: isAppError(err) ? err.retryable : true,
+    cause: err,
+  });
 }

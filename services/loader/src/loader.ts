@@ -1,16 +1,37 @@
-import { createProcessor, openQueues, type PipelineQueues, QUEUES } from '@wdt-k3/jobs';
+import {
+  createEventEmitter,
+  createProcessor,
+  createSignalRecorder,
+  type OrderEvent,
+  type OrderLoadData,
+  openQueues,
+  orderJobId,
+  orderKeyOf,
+  type PipelineQueues,
+  parseEvent,
+  QUEUES,
+  SIGNALS,
+  startLoaderHeartbeat,
+} from '@wdt-k3/jobs';
 import type { K3CloudClient } from '@wdt-k3/k3cloud-client';
 import type { MappingProfile } from '@wdt-k3/mapping';
-import { isAppError, type Logger, type RedisConnection } from '@wdt-k3/runtime';
-import { UnrecoverableError, Worker } from 'bullmq';
+import type { Logger, RedisConnection } from '@wdt-k3/runtime';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Registry } from 'prom-client';
+import { type BillClaims, claimWaitMs, createBillClaims, createNoBillClaims } from './bill-claims.ts';
+import { createBillOwners } from './bill-owners.ts';
 import { type BillSaver, createBillSaver } from './bill-saver.ts';
 import type { LoaderConfig } from './config.ts';
 import { deadLetterJob, formatAttemptLog, reconcileDeadLetters } from './dead-letters.ts';
-import { OrderError } from './errors.ts';
+import { LOADER_ERROR_CODES, type OrderError, toOrderError } from './errors.ts';
 import { createLookups } from './lookups.ts';
+import type { LoaderMetrics } from './metrics.ts';
 import { createLoaderMetrics } from './metrics.ts';
+import { sweepParked } from './parked-sweep.ts';
 import { type OrderResult, processOrder } from './process-order.ts';
+
+/** How often a loader writes its heartbeat (the console shows a loader missing 3 as not alive). */
+const HEARTBEAT_INTERVAL_MS = 5_000;
 
 export interface LoaderDeps {
   readonly config: LoaderConfig;
@@ -30,18 +51,74 @@ export interface Loader {
   /** Epoch ms when this process last started a job (consumption proof for /health). */
   lastJobStartedAt(): number | null;
   reconcile(): Promise<number>;
+  /** One sweep of the parked dead letters now (tests; it also runs every LOADER_PARKED_SWEEP_INTERVAL_MS). */
+  sweepParked(): Promise<{ looked: number; replayed: number }>;
   /** Stop taking jobs; the current batch is flushed; waits up to shutdownTimeoutMs. */
   stopIntake(): Promise<void>;
   close(): Promise<void>;
 }
 
-function toOrderError(err: unknown): OrderError {
-  if (err instanceof OrderError) return err;
-  if (isAppError(err)) return new OrderError(err.code, err.message, { retryable: err.retryable, cause: err });
-  return new OrderError('LOADER_UNEXPECTED', err instanceof Error ? err.message : String(err), {
-    retryable: true,
-    cause: err,
+/** K3 refusing who we are or what we may do: credentials, permissions, licence (k3cloud-client codes). */
+const K3_REFUSALS: ReadonlySet<string> = new Set(['K3_AUTH_FAILED', 'K3_REJECTED']);
+
+/** What an order job returns (and BullMQ keeps): the content hash lets a re-read see a change. */
+export interface JobResult {
+  readonly status: OrderResult['status'];
+  readonly id: number;
+  readonly number: string;
+  readonly contentHash: string;
+}
+
+function savedEvent(result: OrderResult, jobId: string, data: OrderLoadData, at: number): OrderEvent {
+  return parseEvent('order.saved', {
+    orderKey: result.orderKey,
+    at,
+    jobId,
+    billNo: result.number,
+    fid: String(result.id),
+    already: result.status === 'already-saved',
+    billHash: result.billHash,
+    bill: result.bill,
+    contentHash: result.contentHash,
+    ...(data.replay?.editedFrom === undefined ? {} : { editedFrom: data.replay.editedFrom }),
   });
+}
+
+/**
+ * A job whose bill number another batch holds waits for that holder's outcome as a delayed job
+ * (job.moveToDelayed + DelayedError), not inside this process. bullmq 6.7.0's Job.moveToDelayed
+ * sends skipAttempt (moveToDelayed-11.lua then leaves `atm` alone), so a wait spends none of the
+ * order's attempts; and the job gives its concurrency slot back: a loader killed with -9 leaves
+ * up to batchSize × maxConcurrentSaves claims (200 by default) standing for up to their TTL, and
+ * a bounded wait in here would park the taking-over loader's 100 slots behind them. The wait
+ * doubles per wait (claimWaitMs), so a waiting order costs Redis a few calls, not a loop.
+ * Clock skew between loaders only shifts when the job runs again; the claim's TTL runs on Redis.
+ */
+async function waitForClaimHolder(job: Job, token: string | undefined, error: OrderError): Promise<never> {
+  const expiresInMs = error.context?.expiresInMs;
+  const waitsSoFar = Math.max(0, job.attemptsStarted - job.attemptsMade - 1);
+  const delayMs = claimWaitMs(waitsSoFar, typeof expiresInMs === 'number' ? expiresInMs : undefined);
+  await job.moveToDelayed(Date.now() + delayMs, token);
+  throw new DelayedError();
+}
+
+function openClaims(deps: LoaderDeps, metrics: LoaderMetrics): BillClaims {
+  const { config } = deps;
+  if (!config.loader.billClaims) return createNoBillClaims();
+  return createBillClaims(
+    deps.producer,
+    config.redis.queuePrefix,
+    // A release waits up to 200 ms for the next batch's acquisition to carry it. Measured with
+    // the claims bench (20,000 orders, batches of 50): waiting one batch window (20 ms) sent 166
+    // of 577 claim calls as lone releases, 1.40 per batch; waiters look again after 250 ms at
+    // the earliest (claimWaitMs), so the longer ride delays them little.
+    { ttlMs: config.loader.claimTtlMs, releaseDelayMs: Math.max(200, config.loader.batchWaitMs) },
+    deps.logger.child({ component: 'bill-claims' }),
+    {
+      onRoundTrip: (reason) => metrics.claimRoundTrips.inc({ reason }),
+      onLost: (count) => metrics.claimsLost.inc(count),
+    },
+  );
 }
 
 export async function startLoader(deps: LoaderDeps): Promise<Loader> {
@@ -51,8 +128,12 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
   const settings = config.loader;
   const queues = openQueues(deps.producer, prefix);
   const metrics = createLoaderMetrics(deps.registry);
+  const claims = openClaims(deps, metrics);
+  // What the alerter reads of this loader (packages/jobs signals): K3 calls, failures, refusals, starts.
+  const signals = createSignalRecorder(deps.producer, prefix, { now, logger });
   const saver = createBillSaver(
     deps.client,
+    claims,
     {
       batchSize: settings.batchSize,
       batchWaitMs: settings.batchWaitMs,
@@ -62,8 +143,12 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
     logger.child({ component: 'bill-saver' }),
     {
       onBatch: (size) => metrics.batchSize.observe(size),
-      onK3Call: (operation, seconds, ok) =>
-        metrics.k3Seconds.observe({ operation, outcome: ok ? 'ok' : 'error' }, seconds),
+      onK3Call: (operation, seconds, ok) => {
+        metrics.k3Seconds.observe({ operation, outcome: ok ? 'ok' : 'error' }, seconds);
+        signals.count(SIGNALS.k3Calls);
+        if (ok) signals.accepted('k3');
+        else signals.count(SIGNALS.k3Failed);
+      },
     },
   );
   const lookups = createLookups(
@@ -77,12 +162,15 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
     },
     logger.child({ component: 'lookups' }),
     (lookup, hit) => metrics.lookupCache.inc({ lookup, result: hit ? 'hit' : 'miss' }),
+    () => metrics.sideWritesFailed.inc({ kind: 'lookup-cache' }),
   );
+  const events = createEventEmitter(deps.producer, prefix, { enabled: config.eventsEnabled });
   const pipeline = {
     profile: deps.profile,
     linkMode: settings.linkMode,
     lookups,
     saver,
+    owners: createBillOwners(deps.producer, prefix, settings.billOwnerTtlMs),
     onUnlinked: () => metrics.unlinked.inc(),
   };
   let lastStartedAt: number | null = null;
@@ -99,20 +187,54 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
   };
 
   const processor = createProcessor(QUEUES.orders, {
-    orderLoad: async (job): Promise<OrderResult> => {
+    orderLoad: async (job, token): Promise<JobResult> => {
       lastStartedAt = now();
+      signals.count(SIGNALS.jobsStarted);
+      const jobId = job.id ?? orderJobId(job.data.order);
+      // Every line about this order names it: which job, which stock-out.
+      const orderLog = logger.child({ jobId, stockoutId: String(job.data.order.stockout_id ?? '') });
       try {
-        const result = await processOrder(pipeline, job.data);
+        const result = await processOrder(pipeline, job.data, jobId);
         (result.status === 'saved' ? metrics.billsSaved : metrics.billsAlreadySaved).inc();
+        // Written before the job completes (at-least-once); the ledger ignores a repeat.
+        await events.emit([savedEvent(result, jobId, job.data, now())]);
         // A dead letter of this order (or the one this job replays) is resolved by the success.
         const resolved = [job.id, job.data.replay?.of].filter((id): id is string => id !== undefined);
         if (job.data.replay !== undefined || (await deadLettersMayExist())) {
           await Promise.all(resolved.map((id) => queues.failed.remove(id)));
         }
-        return result;
+        // What the job keeps in Redis: small, with the content hash a later re-read compares.
+        return {
+          status: result.status,
+          id: result.id,
+          number: result.number,
+          contentHash: result.contentHash,
+        };
       } catch (err) {
         const error = toOrderError(err);
+        if (error.code === LOADER_ERROR_CODES.billClaimed) {
+          metrics.claimWaits.inc();
+          await waitForClaimHolder(job, token, error);
+        }
         metrics.attemptsFailed.inc({ code: error.code, retryable: String(error.retryable) });
+        if (K3_REFUSALS.has(error.code))
+          signals.refused('k3', { code: error.code, message: error.message.slice(0, 300), at: now() });
+        await events
+          .emit([
+            parseEvent('order.attempt_failed', {
+              orderKey: orderKeyOf(jobId),
+              at: now(),
+              jobId,
+              attempt: job.attemptsMade + 1,
+              code: error.code,
+              retryable: error.retryable,
+              message: error.message.slice(0, 500),
+            }),
+          ])
+          .catch((emitErr: unknown) => {
+            metrics.sideWritesFailed.inc({ kind: 'attempt-event' });
+            orderLog.warn({ err: emitErr }, 'attempt event not written');
+          });
         await job
           .log(
             formatAttemptLog({
@@ -125,7 +247,11 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
               fieldErrors: [...error.fieldErrors],
             }),
           )
-          .catch(() => undefined);
+          .catch((logErr: unknown) => {
+            // The attempt history of a later dead letter lacks this attempt; the event has it.
+            metrics.sideWritesFailed.inc({ kind: 'job-log' });
+            orderLog.warn({ err: logErr }, 'attempt not written to the job log');
+          });
         // The code leads the message: it is what BullMQ keeps as failedReason.
         if (!error.retryable) throw new UnrecoverableError(`${error.code}: ${error.message}`);
         throw new Error(`${error.code}: ${error.message}`);
@@ -145,13 +271,28 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
   });
   worker.on('error', (err) => logger.error({ err }, 'worker error'));
   worker.on('closing', () => saver.flushNow());
+  // The console's loader fleet (last seen, jobs/s) reads these from the heartbeat.
+  const counters = { processed: 0, failed: 0 };
+  worker.on('completed', () => {
+    counters.processed += 1;
+  });
+  const heartbeat = startLoaderHeartbeat({
+    redis: deps.producer,
+    prefix,
+    concurrency: settings.concurrency,
+    intervalMs: HEARTBEAT_INTERVAL_MS,
+    counters: () => counters,
+    logger,
+    now,
+  });
   worker.on('failed', (job) => {
+    counters.failed += 1;
     if (job === undefined) return;
     void (async () => {
       // BullMQ's retries-exhausted misses UnrecoverableError: decide from the job's state.
       if (!(await job.isFailed())) return;
-      const record = await deadLetterJob(queues, job, now());
-      metrics.deadLetters.inc({ code: record.error.code });
+      const { record, added } = await deadLetterJob(queues, job, now(), events);
+      if (added) metrics.deadLetters.inc({ code: record.error.code });
       logger.warn(
         { jobId: job.id, code: record.error.code, attempts: job.attemptsMade },
         'order dead-lettered',
@@ -161,17 +302,39 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
     );
   });
 
-  const reconcile = () => reconcileDeadLetters(queues, logger.child({ component: 'reconcile' }), now);
+  const reconcile = () =>
+    reconcileDeadLetters(queues, logger.child({ component: 'reconcile' }), now, events, (record) =>
+      metrics.deadLetters.inc({ code: record.error.code }),
+    );
   await reconcile();
   const sweep = setInterval(() => {
     reconcile().catch((err: unknown) => logger.error({ err }, 'dead-letter sweep failed'));
   }, settings.reconcileIntervalMs);
   sweep.unref();
+  const parkedDeps = {
+    queues,
+    redis: deps.producer,
+    prefix,
+    lookups,
+    events,
+    logger: logger.child({ component: 'parked-sweep' }),
+    now,
+    horizonMs: settings.parkedHorizonMs,
+    lockMs: Math.max(60_000, settings.parkedSweepIntervalMs),
+  };
+  const sweepParkedNow = () => sweepParked(parkedDeps);
+  const parked = setInterval(() => {
+    sweepParkedNow().catch((err: unknown) =>
+      logger.warn({ err }, 'parked sweep failed; the next one tries again'),
+    );
+  }, settings.parkedSweepIntervalMs);
+  parked.unref();
 
   let stopped: Promise<void> | undefined;
   const stopIntake = (): Promise<void> => {
     stopped ??= (async () => {
       clearInterval(sweep);
+      clearInterval(parked);
       const closing = worker.close();
       saver.flushNow();
       let timer: NodeJS.Timeout | undefined;
@@ -189,11 +352,24 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
         );
         await worker.close(true);
       }
+      await heartbeat.stop();
+      // Releases of the last batches are queued to ride along with a next batch: send them now.
+      await claims
+        .flush()
+        .catch((err: unknown) =>
+          logger.warn({ err }, 'bill claims not released at shutdown; they expire after their TTL'),
+        );
     })();
     return stopped;
   };
   logger.info(
-    { concurrency: settings.concurrency, batchSize: settings.batchSize, linkMode: settings.linkMode },
+    {
+      concurrency: settings.concurrency,
+      batchSize: settings.batchSize,
+      linkMode: settings.linkMode,
+      claimOwner: settings.billClaims ? claims.processId : null,
+      claimTtlMs: settings.claimTtlMs,
+    },
     'loader started',
   );
   return {
@@ -202,9 +378,12 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
     saver,
     lastJobStartedAt: () => lastStartedAt,
     reconcile,
+    sweepParked: sweepParkedNow,
     stopIntake,
     close: async () => {
       await stopIntake();
+      await events.close();
+      await signals.close();
       await Promise.allSettled(Object.values(queues).map((queue) => queue.close()));
     },
   };

@@ -1,13 +1,21 @@
-import { findCustomerSellers, findSalesOrders, type K3CloudClient } from '@wdt-k3/k3cloud-client';
+import {
+  findBillIds,
+  findCustomerSellers,
+  findSalesOrders,
+  type K3CloudClient,
+} from '@wdt-k3/k3cloud-client';
 import type { SalesOrderLookup } from '@wdt-k3/mapping';
 import type { Logger, RedisConnection } from '@wdt-k3/runtime';
 import { createBatchedLookup } from './batched-lookup.ts';
+import { SAL_OUTSTOCK } from './bill-saver.ts';
 
 export interface Lookups {
   /** The customer's salesman number (BD_Customer.FSELLER); null when the customer has none or does not exist. */
   salesman(customerNumber: string): Promise<string | null>;
   /** The sales order with FBillNo = `billNo` and its entries; null when K3 does not have it. */
   salesOrder(billNo: string): Promise<SalesOrderLookup | null>;
+  /** The FID of the SAL_OUTSTOCK bill numbered `billNo`, or null (a miss is not cached). */
+  billId(billNo: string): Promise<number | null>;
 }
 
 export interface LookupSettings {
@@ -24,6 +32,7 @@ export function createLookups(
   settings: LookupSettings,
   logger: Logger,
   onCacheResult?: (lookup: string, hit: boolean) => void,
+  onCacheWriteFailed?: () => void,
 ): Lookups {
   const common = {
     redis,
@@ -33,6 +42,7 @@ export function createLookups(
     waitMs: settings.batchWaitMs,
     maxBatch: 100,
     logger,
+    ...(onCacheWriteFailed === undefined ? {} : { onCacheWriteFailed }),
   };
   // A customer without a salesman is cached as the empty string, so it is not asked again.
   const customers = createBatchedLookup<string>({
@@ -47,7 +57,16 @@ export function createLookups(
     onCacheResult: (hit) => onCacheResult?.('sales-order', hit),
     fetch: (billNos) => findSalesOrders(client, billNos),
   });
+  // A bill once found stays (bills are not deleted by this product); "not there" is asked afresh.
+  const bills = createBatchedLookup<number>({
+    ...common,
+    missTtlMs: 1,
+    name: 'outstock-bill',
+    onCacheResult: (hit) => onCacheResult?.('outstock-bill', hit),
+    fetch: (billNos) => findBillIds(client, SAL_OUTSTOCK, billNos),
+  });
   return {
+    billId: (billNo) => bills.get(billNo),
     salesman: async (customerNumber) => {
       const seller = await customers.get(customerNumber);
       return seller === null || seller === '' ? null : seller;

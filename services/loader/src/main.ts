@@ -1,6 +1,8 @@
 import { createK3CloudClient } from '@wdt-k3/k3cloud-client';
 import { DEFAULT_MAPPING_PROFILE, loadMappingProfile } from '@wdt-k3/mapping';
 import {
+  checkRedisOrExit,
+  configOrExit,
   createLogger,
   createMetricsRegistry,
   createRedis,
@@ -13,16 +15,24 @@ import {
 import { loadConfig } from './config.ts';
 import { startLoader } from './loader.ts';
 
-const config = loadConfig(process.env);
+const config = await configOrExit('loader', () => loadConfig(process.env));
 const logger = createLogger({ level: config.logLevel, service: 'loader' });
 // An invalid profile stops the start with every problem listed (ConfigError).
-const profile =
+const profile = await configOrExit('loader', () =>
   config.mappingProfilePath === undefined
     ? DEFAULT_MAPPING_PROFILE
-    : await loadMappingProfile(config.mappingProfilePath);
+    : loadMappingProfile(config.mappingProfilePath),
+);
+const registry = createMetricsRegistry('loader');
+// Listening first: a port in use or a bad OPS_HOST stops the start before any job is taken.
+const ops = await configOrExit('loader', () =>
+  startOpsServer({ host: config.ops.host, port: config.ops.port, registry }),
+);
+logger.info({ port: ops.port }, 'ops server listening');
+await checkRedisOrExit(config.redis, logger);
 const producer = createRedis(config.redis, 'producer', 'loader-producer', logger);
 const workerConnection = createRedis(config.redis, 'worker', 'loader-worker', logger);
-await waitForRedis(producer, 60_000);
+await waitForRedis(producer, config.redis.startupTimeoutMs);
 logger.info(
   {
     redis: redactUrl(config.redis.url),
@@ -39,29 +49,22 @@ const client = createK3CloudClient({
   maxConcurrentRequests: config.k3.maxConcurrentRequests,
   logger: logger.child({ component: 'k3-client' }),
 });
-const registry = createMetricsRegistry('loader');
 const loader = await startLoader({ config, logger, producer, workerConnection, client, profile, registry });
 
-const ops = await startOpsServer({
-  host: config.ops.host,
-  port: config.ops.port,
-  registry,
-  checks: {
-    redis: async () => ({ ok: (await producer.ping()) === 'PONG' }),
-    // Consumption, not just a ping: jobs waiting while this worker has started none for a while
-    // means its blocking connection is wedged (bullmq #4585) or it is overloaded.
-    consuming: async () => {
-      if (!loader.worker.isRunning()) return { ok: false, detail: 'worker not running' };
-      const waiting = await loader.queues.orders.getWaitingCount();
-      const last = loader.lastJobStartedAt();
-      const idleMs = last === null ? Number.POSITIVE_INFINITY : Date.now() - last;
-      return waiting > 0 && idleMs > config.loader.healthStallMs
-        ? { ok: false, detail: `${waiting} jobs waiting, none started for ${Math.round(idleMs / 1000)} s` }
-        : { ok: true };
-    },
+ops.setChecks({
+  redis: async () => ({ ok: (await producer.ping()) === 'PONG' }),
+  // Consumption, not just a ping: jobs waiting while this worker has started none for a while
+  // means its blocking connection is wedged (bullmq #4585) or it is overloaded.
+  consuming: async () => {
+    if (!loader.worker.isRunning()) return { ok: false, detail: 'worker not running' };
+    const waiting = await loader.queues.orders.getWaitingCount();
+    const last = loader.lastJobStartedAt();
+    const idleMs = last === null ? Number.POSITIVE_INFINITY : Date.now() - last;
+    return waiting > 0 && idleMs > config.loader.healthStallMs
+      ? { ok: false, detail: `${waiting} jobs waiting, none started for ${Math.round(idleMs / 1000)} s` }
+      : { ok: true };
   },
 });
-logger.info({ port: ops.port }, 'ops server listening');
 
 const shutdown = createShutdown(logger, [
   { name: 'drain jobs', timeoutMs: config.loader.shutdownTimeoutMs + 5_000, run: () => loader.stopIntake() },

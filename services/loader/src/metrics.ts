@@ -25,6 +25,12 @@ export function createLoaderMetrics(registry: Registry) {
       labelNames: ['code'],
       registers,
     }),
+    sideWritesFailed: new Counter({
+      name: 'loader_side_writes_failed_total',
+      help: 'Writes next to an order that failed and were given up (the order itself goes on): attempt events, job logs, lookup cache entries',
+      labelNames: ['kind'],
+      registers,
+    }),
     unlinked: new Counter({
       name: 'loader_orders_unlinked_total',
       help: 'Bills saved without a sales-order link (linkMode=optional)',
@@ -41,6 +47,22 @@ export function createLoaderMetrics(registry: Registry) {
       help: 'Latency of K3Cloud calls made while saving',
       labelNames: ['operation', 'outcome'],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+      registers,
+    }),
+    claimRoundTrips: new Counter({
+      name: 'loader_claim_round_trips_total',
+      help: 'Redis round trips of the bill-claims script, by what started them (acquire = one per batch)',
+      labelNames: ['reason'],
+      registers,
+    }),
+    claimWaits: new Counter({
+      name: 'loader_claim_waits_total',
+      help: 'Order jobs moved to delayed because another batch held their bill number',
+      registers,
+    }),
+    claimsLost: new Counter({
+      name: 'loader_claims_lost_total',
+      help: 'Bill claims found gone or taken at a renewal (the process was paused past the claim TTL)',
       registers,
     }),
     lookupCache: new Counter({

@@ -38,6 +38,8 @@ describe('loader under K3 faults and crashes', () => {
     const { env, registry } = await start(k3, {
       K3_AUTH_KIND: 'appSecret',
       K3_REQUEST_TIMEOUT_MS: '1000',
+      // Bills of a batch that got a 5xx and were not found keep their claim until it expires.
+      LOADER_CLAIM_TTL_MS: '3000',
       LOADER_BATCH_SIZE: '5',
     });
     const { queues, redis: testRedis } = openTestQueues(env);

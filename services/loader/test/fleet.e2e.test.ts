@@ -31,9 +31,13 @@ describe('a fleet of three loader processes', () => {
     const env = loaderEnv(redis().url, k3, {
       LOADER_CONCURRENCY: '60',
       LOADER_BATCH_SIZE: '25',
-      // Short locks so the killed loader's jobs are taken over within seconds, not 30 s.
+      // Short locks so the killed loader's jobs are taken over within seconds, not 30 s, and
+      // short claims (they must outlive a check plus a save) so its bills follow within seconds
+      // too, not the default 150 s.
       LOADER_LOCK_DURATION_MS: '3000',
       LOADER_STALLED_INTERVAL_MS: '1000',
+      K3_REQUEST_TIMEOUT_MS: '5000',
+      LOADER_CLAIM_TTL_MS: '12000',
       LOG_LEVEL: 'info',
     });
     const { queues, redis: testRedis } = openTestQueues(env);

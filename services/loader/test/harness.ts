@@ -19,6 +19,7 @@ import {
 } from '@wdt-k3/runtime';
 import { createDataset, type Dataset, type DatasetShape } from '@wdt-k3/sim-data';
 import { jsonControl, testLogger, uniquePrefix } from '@wdt-k3/testkit';
+import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { z } from 'zod';
 import { loadConfig } from '../src/config.ts';
@@ -40,17 +41,37 @@ export interface K3Sim {
   stats(): Promise<Record<string, unknown>>;
   /** Every stored SAL_OUTSTOCK bill. */
   bills(): Promise<Array<Record<string, unknown>>>;
+  /** Stored SAL_OUTSTOCK bills per FBillNo (more than one only when the account allows duplicates). */
+  billCounts(): Promise<Map<string, number>>;
   close(): Promise<void>;
 }
 
-export async function startK3Sim(datasets: readonly Dataset[]): Promise<K3Sim> {
+export interface StartK3SimOptions {
+  /** false: a K3 account whose numbering rule allows duplicate FBillNo (the loader's own guards only). */
+  readonly uniqueBillNo?: boolean;
+}
+
+export async function startK3Sim(
+  datasets: readonly Dataset[],
+  options: StartK3SimOptions = {},
+): Promise<K3Sim> {
   const app = buildK3SimApp({
     credentials: simCredentials(SIM),
     datasets,
+    ...(options.uniqueBillNo === undefined ? {} : { uniqueBillNo: options.uniqueBillNo }),
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const call = jsonControl(url);
+  const bills = async (): Promise<Array<Record<string, unknown>>> => {
+    const all: Array<Record<string, unknown>> = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = await call('GET', `/_sim/bills?formId=SAL_OUTSTOCK&offset=${offset}&limit=1000`);
+      const items = page.bills as Array<Record<string, unknown>>;
+      all.push(...items);
+      if (items.length < 1000) return all;
+    }
+  };
   return {
     app,
     baseUrl: `${url}/k3cloud/`,
@@ -58,14 +79,14 @@ export async function startK3Sim(datasets: readonly Dataset[]): Promise<K3Sim> {
       await call('PUT', '/_sim/faults', config);
     },
     stats: () => call('GET', '/_sim/stats'),
-    bills: async () => {
-      const all: Array<Record<string, unknown>> = [];
-      for (let offset = 0; ; offset += 1000) {
-        const page = await call('GET', `/_sim/bills?formId=SAL_OUTSTOCK&offset=${offset}&limit=1000`);
-        const items = page.bills as Array<Record<string, unknown>>;
-        all.push(...items);
-        if (items.length < 1000) return all;
+    bills,
+    billCounts: async () => {
+      const counts = new Map<string, number>();
+      for (const bill of await bills()) {
+        const billNo = String(bill.FBillNo);
+        counts.set(billNo, (counts.get(billNo) ?? 0) + 1);
       }
+      return counts;
     },
     close: () => app.close(),
   };
@@ -166,4 +187,67 @@ export async function startInProcessLoader(env: Record<string, string>): Promise
       workerConnection.disconnect();
     },
   };
+}
+
+/** The claims in Redis under a prefix: key → owner and ms left (-1: no TTL, which must never happen). */
+export async function claimEntries(
+  redis: RedisConnection,
+  prefix: string,
+): Promise<Map<string, { owner: string; pttl: number }>> {
+  const entries = new Map<string, { owner: string; pttl: number }>();
+  const pattern = `${prefix}:claims:*`;
+  let cursor = '0';
+  do {
+    const [next, keys] = await (redis as Redis).scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) {
+      const [owner, pttl] = await Promise.all([redis.get(key), redis.pttl(key)]);
+      if (owner !== null) entries.set(key, { owner, pttl });
+    }
+  } while (cursor !== '0');
+  return entries;
+}
+
+export type OrderBucket =
+  | 'in K3 once'
+  | 'dead-lettered'
+  | 'duplicated'
+  | 'missing'
+  | 'in K3 and dead-lettered';
+
+/**
+ * Loss-freedom by accounting: every order of the dataset in exactly one bucket, by its bill
+ * number in K3 (counted through the simulator) and its dead letter (with its code).
+ */
+export async function accountOrders(
+  orders: ReadonlyArray<Record<string, unknown>>,
+  counts: ReadonlyMap<string, number>,
+  queues: PipelineQueues,
+): Promise<{ buckets: Record<OrderBucket, number>; codes: Record<string, number> }> {
+  const buckets: Record<OrderBucket, number> = {
+    'in K3 once': 0,
+    'dead-lettered': 0,
+    duplicated: 0,
+    missing: 0,
+    'in K3 and dead-lettered': 0,
+  };
+  const codes: Record<string, number> = {};
+  for (const order of orders) {
+    const bills = counts.get(String(order.order_no)) ?? 0;
+    const letter = await queues.failed.getJob(orderJobId(order));
+    const code = (letter?.data as { error?: { code?: string } } | undefined)?.error?.code;
+    if (code !== undefined) codes[code] = (codes[code] ?? 0) + 1;
+    const bucket: OrderBucket =
+      bills > 1
+        ? 'duplicated'
+        : bills === 1
+          ? code === undefined
+            ? 'in K3 once'
+            : 'in K3 and dead-lettered'
+          : code === undefined
+            ? 'missing'
+            : 'dead-lettered';
+    buckets[bucket] += 1;
+  }
+  return { buckets, codes };
 }

@@ -1,3 +1,4 @@
+import { enqueueBulk, orderJobId } from '@wdt-k3/jobs';
 import { useRedisServer, waitFor } from '@wdt-k3/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -8,6 +9,7 @@ import {
   loaderEnv,
   openTestQueues,
   ordersOf,
+  SOURCE,
   startInProcessLoader,
   startK3Sim,
 } from './harness.ts';
@@ -115,7 +117,8 @@ describe('loader against k3cloud-sim and a real Redis', () => {
     const orders = ordersOf(data);
     const broken = [
       { ...data.orderAt(0), stockout_id: 99_000_001, order_no: '' },
-      { ...data.orderAt(1), stockout_id: 99_000_002, details_list: [] },
+      // Its own number: another stock-out with order 1's number would be a collision (tested below).
+      { ...data.orderAt(1), stockout_id: 99_000_002, order_no: 'CK-EMPTY-DETAILS', details_list: [] },
       { stockout_id: 99_000_003, _malformed: 'not an order' },
     ];
     await enqueueOrders(queues, [...orders, ...broken]);
@@ -158,15 +161,39 @@ describe('loader against k3cloud-sim and a real Redis', () => {
     const orders = ordersOf(data);
     await enqueueOrders(queues, orders.slice(0, 10));
     await settled(queues, 10);
-    // The same orders again under new job ids, as after the 7-day retention or a replay.
-    await enqueueOrders(
-      queues,
-      orders.map((order) => ({ ...order, stockout_id: Number(order.stockout_id) + 5_000_000 })),
+    // The same orders again under new job ids (a replay's), as after the retention or a replay;
+    // the first ten broken beyond validation: their bill exists, so they are already saved.
+    await enqueueBulk(
+      queues.orders,
+      'orderLoad',
+      orders.map((order, index) => ({
+        data: { order: index < 10 ? { ...order, details_list: [] } : order, source: SOURCE },
+        options: { jobId: `${orderJobId(order)}-r1` },
+      })),
     );
     await settled(queues, 30);
     expect(await k3.bills()).toHaveLength(20);
+    expect(await queues.failed.count()).toBe(0);
     const metrics = await registry.getSingleMetricAsString('loader_bills_already_saved_total');
     expect(metrics).toMatch(/loader_bills_already_saved_total\{service="loader"\} 10/);
+  });
+
+  it('dead-letters a second stock-out with a saved bill’s number as a collision naming both', async () => {
+    const data = dataset(15, 5);
+    const k3 = await sim(data);
+    const { queues } = await run(k3);
+    const orders = ordersOf(data);
+    await enqueueOrders(queues, orders);
+    await settled(queues, 5);
+    const twin = { ...orders[2], stockout_id: 77_000_003 } as Record<string, unknown>;
+    await enqueueOrders(queues, [twin]);
+    await settled(queues, 6);
+    const [letter] = await queues.failed.getJobs(['wait'], 0, -1);
+    expect(letter?.id).toBe('so-77000003');
+    expect(letter?.data.error.code).toBe('LOADER_BILL_NUMBER_TAKEN');
+    expect(letter?.data.error.message).toContain(`so-${orders[2]?.stockout_id}`);
+    expect(letter?.data.error.message).toContain('so-77000003');
+    expect(await k3.bills()).toHaveLength(5);
   });
 
   it('retries a missing sales order (linkMode=required) and dead-letters it when attempts run out; optional saves it unlinked', async () => {

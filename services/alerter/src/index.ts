@@ -1,0 +1,1 @@
+export { type AlerterConfig, loadConfig } from './config.ts';

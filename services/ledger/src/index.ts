@@ -1,0 +1,2 @@
+export { type LedgerConfig, loadConfig } from './config.ts';
+export { ledgerHealthChecks } from './health.ts';

@@ -10,14 +10,25 @@ export const AUDIT_MAX_ENTRIES = 100_000;
 
 export const AUDIT_ACTIONS = [
   'dead-letter.replay',
+  'dead-letter.replay-refused',
   'dead-letter.bulk-replay',
   'dead-letter.discard',
   'pipeline.pause',
   'pipeline.resume',
   'sync.backfill',
   'sync.orders',
+  'sync.watermark',
   'order.dry-run',
+  'order.undiscard',
+  'reconcile.start',
+  'reconcile.sync-missing',
   'ui.write',
+  'console.sign-in',
+  'console.sign-out',
+  'alert.silence',
+  'alert.ack',
+  'alert.unsilence',
+  'alert.test',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -49,8 +60,37 @@ export interface AuditLog {
   write(record: AuditRecord): Promise<void>;
   writeMany(records: readonly AuditRecord[]): Promise<void>;
   /** Newest first; `before` is an entry id from a previous page (exclusive). */
-  read(limit: number, before?: string): Promise<{ entries: AuditEntry[]; nextBefore: string | null }>;
+  read(limit: number, before?: string): Promise<AuditPageResult>;
+  /**
+   * Newest first, only entries matching the filter. Scans at most AUDIT_SEARCH_SCAN entries per
+   * call: `nextBefore` then continues the scan where it stopped, even with fewer than `limit`.
+   */
+  search(filter: AuditFilter, limit: number, before?: string): Promise<AuditPageResult>;
 }
+
+export interface AuditPageResult {
+  readonly entries: AuditEntry[];
+  readonly nextBefore: string | null;
+}
+
+export interface AuditFilter {
+  readonly who?: string | undefined;
+  readonly action?: string | undefined;
+  /** `at` ≥ fromMs */
+  readonly fromMs?: number | undefined;
+  /** `at` < toMs */
+  readonly toMs?: number | undefined;
+}
+
+/** Entries one search reads at most (~300 bytes each): a filter that matches nothing stays cheap. */
+export const AUDIT_SEARCH_SCAN = 5_000;
+const SEARCH_CHUNK = 500;
+
+const matchesFilter = (entry: AuditEntry, filter: AuditFilter): boolean =>
+  (filter.who === undefined || entry.who === filter.who) &&
+  (filter.action === undefined || entry.action === filter.action) &&
+  (filter.fromMs === undefined || entry.at >= filter.fromMs) &&
+  (filter.toMs === undefined || entry.at < filter.toMs);
 
 export function createAuditLog(
   redis: RedisConnection,
@@ -84,15 +124,30 @@ export function createAuditLog(
       logger.error({ err, records }, 'audit write failed');
     }
   };
-  return {
-    write: (record) => writeMany([record]),
-    writeMany,
-    read: async (limit, before) => {
-      const raw = await redis.xrevrange(key, before === undefined ? '+' : `(${before}`, '-', 'COUNT', limit);
-      const entries = raw.map(([id, values]) => toEntry(id, values));
-      return { entries, nextBefore: entries.length === limit ? (entries.at(-1)?.id ?? null) : null };
-    },
+  const read = async (limit: number, before?: string): Promise<AuditPageResult> => {
+    const raw = await redis.xrevrange(key, before === undefined ? '+' : `(${before}`, '-', 'COUNT', limit);
+    const entries = raw.map(([id, values]) => toEntry(id, values));
+    return { entries, nextBefore: entries.length === limit ? (entries.at(-1)?.id ?? null) : null };
   };
+  const search = async (filter: AuditFilter, limit: number, before?: string): Promise<AuditPageResult> => {
+    const found: AuditEntry[] = [];
+    let cursor = before;
+    for (let scanned = 0; scanned < AUDIT_SEARCH_SCAN; scanned += SEARCH_CHUNK) {
+      const page = await read(SEARCH_CHUNK, cursor);
+      for (const entry of page.entries) {
+        cursor = entry.id;
+        // Newest first: past `from` nothing older can match (entries are written in time order).
+        if (filter.fromMs !== undefined && entry.at < filter.fromMs)
+          return { entries: found, nextBefore: null };
+        if (!matchesFilter(entry, filter)) continue;
+        found.push(entry);
+        if (found.length === limit) return { entries: found, nextBefore: entry.id };
+      }
+      if (page.nextBefore === null) return { entries: found, nextBefore: null };
+    }
+    return { entries: found, nextBefore: cursor ?? null };
+  };
+  return { write: (record) => writeMany([record]), writeMany, read, search };
 }
 
 function toEntry(id: string, values: readonly string[]): AuditEntry {

@@ -1,3 +1,4 @@
+import type { BulkReplayResult as ContractResult } from '@wdt-k3/admin-contract';
 import type { AuditRecord } from './audit.ts';
 import { type DeadLetterFilter, selectDeadLetters } from './dead-letter-query.ts';
 import { type DeadLetterContext, type ReplayOutcome, replayDeadLetter } from './dead-letters.ts';
@@ -15,20 +16,19 @@ export interface BulkReplayRequest {
   readonly force: boolean;
   readonly dryRun: boolean;
   readonly by: string;
+  /** Set when the console asked: recorded in the audit entries. */
+  readonly via?: 'console';
 }
 
-export interface BulkReplayResult {
-  /** Dead letters matching the filter (before the limit). */
-  readonly matched: number;
-  readonly dryRun: boolean;
-  /** Dry run: the ids a real run would try, in order. */
-  readonly selected: string[];
+/**
+ * The answer (`@wdt-k3/admin-contract`): `matched` before the limit; `selected` the ids a dry run
+ * would try; `skipped` refused by validation (422), gone meanwhile (404) or busy (409), left as
+ * they are; `notAttempted` not tried because Redis became unavailable during the run.
+ */
+export interface BulkReplayResult extends ContractResult {
   readonly replayed: ReplayOutcome[];
-  /** Refused by validation (422), gone meanwhile (404) or busy (409): left as they are. */
   readonly skipped: Array<{ id: string; code: AdminErrorCode; issues?: unknown }>;
   readonly failed: Array<{ id: string; code: AdminErrorCode; message: string }>;
-  /** Not tried because Redis became unavailable during the run. */
-  readonly notAttempted: string[];
 }
 
 export async function bulkReplay(
@@ -56,7 +56,9 @@ export async function bulkReplay(
         continue;
       }
       try {
-        result.replayed.push(await replayDeadLetter(ctx, { id, by: request.by, force: request.force }));
+        result.replayed.push(
+          (await replayDeadLetter(ctx, { id, by: request.by, force: request.force })).outcome,
+        );
       } catch (err) {
         const error = toAdminError(err, ctx.redis.status === 'ready');
         if (error.code === 'ADMIN_REDIS_UNAVAILABLE') redisDown = true;
@@ -75,11 +77,12 @@ export async function bulkReplay(
 }
 
 function auditRecords(request: BulkReplayRequest, result: BulkReplayResult): AuditRecord[] {
+  const via = request.via === undefined ? {} : { via: request.via };
   const each: AuditRecord[] = result.replayed.map((outcome) => ({
     who: request.by,
     action: 'dead-letter.replay',
     target: outcome.id,
-    details: { jobId: outcome.jobId, bulk: true, force: request.force },
+    details: { jobId: outcome.jobId, bulk: true, force: request.force, ...via },
   }));
   const summary: AuditRecord = {
     who: request.by,
@@ -94,6 +97,7 @@ function auditRecords(request: BulkReplayRequest, result: BulkReplayResult): Aud
       skipped: result.skipped.length,
       failed: result.failed.length,
       notAttempted: result.notAttempted.length,
+      ...via,
     },
   };
   return [...each, summary];

@@ -1,8 +1,12 @@
 import { isIP } from 'node:net';
+import { eventsEnvSchema } from '@wdt-k3/jobs';
+import { databaseEnvSchema, toDatabaseSettings } from '@wdt-k3/ledger';
 import {
   ConfigError,
-  envInt,
+  envHost,
+  envIntIn,
   envList,
+  envPort,
   LOG_LEVELS,
   parseConfig,
   type RedisSettings,
@@ -10,15 +14,41 @@ import {
   toRedisSettings,
 } from '@wdt-k3/runtime';
 import { z } from 'zod';
-import { type DryRunSettings, dryRunEnvFields, resolveDryRun } from './dry-run-config.ts';
+import {
+  type DryRunSettings,
+  dryRunEnvFields,
+  type MappingSettings,
+  resolveDryRun,
+  resolveMapping,
+} from './dry-run-config.ts';
 import { type AdminToken, parseTokenSpecs } from './tokens.ts';
 
 /** Every setting of the admin service; README.md lists them. Nothing else reads process.env. */
 const envSchema = redisEnvSchema.extend({
-  ADMIN_HOST: z.string().trim().min(1).default('127.0.0.1'),
-  ADMIN_PORT: envInt.pipe(z.number().max(65_535)).default(4100),
+  ...databaseEnvSchema.shape,
+  ...eventsEnvSchema.shape,
+  ADMIN_HOST: envHost.default('127.0.0.1'),
+  ADMIN_PORT: envPort.default(4100),
   ADMIN_TOKENS: envList.default([]),
   ADMIN_AUTH: z.enum(['on', 'off']).default('on'),
+  // A console sign-in lasts this long (8 h, a work day); between 5 minutes and 30 days.
+  ADMIN_CONSOLE_SESSION_TTL_MS: envIntIn(300_000, 2_592_000_000).default(28_800_000),
+  // Whose X-Forwarded-* to believe (Secure console cookies behind a TLS proxy): false, true, or addresses/CIDRs.
+  ADMIN_TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('false')
+    .transform((value, ctx) => {
+      if (value === 'false' || value === '') return false as const;
+      if (value === 'true') return true as const;
+      const list = value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
+      if (list.every((item) => /^[0-9A-Fa-f.:]+(\/\d{1,3})?$/.test(item))) return list;
+      ctx.addIssue({ code: 'custom', message: 'expected false, true, or a comma list of addresses / CIDRs' });
+      return z.NEVER;
+    }),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   ...dryRunEnvFields,
 });
@@ -30,8 +60,18 @@ export interface AdminConfig {
   readonly tokens: readonly AdminToken[] | 'off';
   readonly redis: RedisSettings;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** Whether replays and discards write their events (EVENTS_ENABLED). */
+  readonly eventsEnabled: boolean;
   /** null: no WDT settings, the dry-run route answers 503. */
   readonly dryRun: DryRunSettings | null;
+  /** The profile and K3 lookups the console's bill preview maps with (WDT not needed). */
+  readonly mapping: MappingSettings;
+  /** How long a console sign-in lasts. */
+  readonly consoleSessionTtlMs: number;
+  /** Fastify's trustProxy: false, true, or the proxies' addresses. */
+  readonly trustProxy: boolean | readonly string[];
+  /** null: no DATABASE_URL, the ledger's routes answer 503. */
+  readonly database: ReturnType<typeof toDatabaseSettings>;
 }
 
 /** 127.0.0.0/8, ::1 (and its IPv4-mapped form) and `localhost`: reachable from this host only. */
@@ -47,7 +87,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
   const parsed = parseConfig(envSchema, env, 'admin configuration');
   const tokens = resolveTokens(parsed.ADMIN_AUTH, parsed.ADMIN_HOST, parsed.ADMIN_TOKENS);
   const problems: string[] = [];
-  const dryRun = resolveDryRun(parsed, problems);
+  const mapping = resolveMapping(parsed, problems);
+  const dryRun = resolveDryRun(parsed, mapping, problems);
   if (problems.length > 0) throw new ConfigError(problems, 'admin configuration');
   return {
     host: parsed.ADMIN_HOST,
@@ -55,7 +96,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
     tokens,
     redis: toRedisSettings(parsed),
     logLevel: parsed.LOG_LEVEL,
+    eventsEnabled: parsed.EVENTS_ENABLED,
     dryRun,
+    mapping,
+    consoleSessionTtlMs: parsed.ADMIN_CONSOLE_SESSION_TTL_MS,
+    trustProxy: parsed.ADMIN_TRUST_PROXY,
+    database: toDatabaseSettings(parsed, 'wdt-k3-admin'),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { PipelineQueues, SyncState } from '@wdt-k3/jobs';
 import type { Logger, RedisConnection } from '@wdt-k3/runtime';
+import type pg from 'pg';
 import type { Registry } from 'prom-client';
 import type { AuditLog } from './audit.ts';
 import type { DeadLetterIndex } from './dead-letter-index.ts';
@@ -27,6 +28,18 @@ export type DryRun = (
     }
 >;
 
+/**
+ * Map one WDT order (a dead letter's, or an edit of it) as the loader would, writing nothing: the
+ * parse, the K3 lookups when K3 is configured, the mapping under MAPPING_PROFILE. The console's
+ * bill preview and its check before an edited replay.
+ */
+export type PreviewOrder = (
+  order: Record<string, unknown>,
+  signal?: AbortSignal,
+) => Promise<
+  { ok: true; model: Record<string, unknown>; unlinked: boolean } | { ok: false; issues: DryRunIssue[] }
+>;
+
 /** What the routes share; built once by buildAdminApp. */
 export interface AppContext extends DeadLetterContext {
   readonly queues: PipelineQueues;
@@ -37,4 +50,6 @@ export interface AppContext extends DeadLetterContext {
   readonly audit: AuditLog;
   readonly registry: Registry;
   readonly logger: Logger;
+  /** The order ledger, when DATABASE_URL is set. */
+  readonly ledger: pg.Pool | undefined;
 }

@@ -1,9 +1,14 @@
 import {
+  contentHashOf,
   type DeadLetterData,
   deadLetterSchema,
+  discardMarkerKey,
+  type EventEmitter,
   enqueue,
+  nextReplayJobId,
+  orderKeyOf,
   type PipelineQueues,
-  replayJobId,
+  parseEvent,
 } from '@wdt-k3/jobs';
 import { parseWdtStockoutOrder } from '@wdt-k3/mapping';
 import type { Logger, RedisConnection } from '@wdt-k3/runtime';
@@ -12,9 +17,12 @@ import type { Job } from 'bullmq';
 import type { AuditLog } from './audit.ts';
 import type { DeadLetterIndex } from './dead-letter-index.ts';
 import { AdminError } from './errors.ts';
+import { orderChanges } from './order-diff.ts';
 
 export interface DeadLetterContext {
   readonly queues: PipelineQueues;
+  /** The event stream the ledger reads (replays, discards). */
+  readonly events: EventEmitter;
   readonly redis: RedisConnection;
   readonly prefix: string;
   readonly now: () => number;
@@ -31,14 +39,7 @@ export interface LoadedDeadLetter {
 }
 
 /** Replay numbers per original order, one hash field each: `HINCRBY` makes every replay id new. */
-export function replaySequenceKey(prefix: string): string {
-  return `${prefix}:admin:replay-seq`;
-}
-
-/** The id replays of this dead letter count from: a replay's dead letter shares its original's. */
-export function replayBaseId(id: string): string {
-  return id.replace(/-r\d+$/, '');
-}
+export { replayBaseId, replaySequenceKey } from '@wdt-k3/jobs';
 
 export async function loadDeadLetter(ctx: DeadLetterContext, id: string): Promise<LoadedDeadLetter> {
   const job = await ctx.queues.failed.getJob(id);
@@ -66,18 +67,21 @@ export interface ReplayOutcome {
   readonly deadLetterRemoved: boolean;
 }
 
+/** A replay's outcome and, for an edited one, what the edit changed (for the audit trail only). */
+export interface ReplayDone {
+  readonly outcome: ReplayOutcome;
+  readonly changes: ReturnType<typeof orderChanges> | null;
+}
+
 /**
  * Replays one dead letter as a fresh `order.load` job. The dead letter is removed only after the
  * add resolved: any failure before that leaves it where it was, so no error path loses it.
  */
-export async function replayDeadLetter(
-  ctx: DeadLetterContext,
-  request: ReplayRequest,
-): Promise<ReplayOutcome> {
+export async function replayDeadLetter(ctx: DeadLetterContext, request: ReplayRequest): Promise<ReplayDone> {
   return withDeadLetterLock(ctx, request.id, () => replayLocked(ctx, request));
 }
 
-async function replayLocked(ctx: DeadLetterContext, request: ReplayRequest): Promise<ReplayOutcome> {
+async function replayLocked(ctx: DeadLetterContext, request: ReplayRequest): Promise<ReplayDone> {
   const { job, letter, problems } = await loadDeadLetter(ctx, request.id);
   const order = request.order ?? letter?.order;
   if (order === undefined) {
@@ -90,7 +94,18 @@ async function replayLocked(ctx: DeadLetterContext, request: ReplayRequest): Pro
     );
   }
   checkOrder(order, request, letter);
-  const jobId = await nextReplayJobId(ctx, request.id);
+  const jobId = await nextReplayJobIdOf(ctx, request.id);
+  const edited = request.order !== undefined;
+  await ctx.events.emit([
+    parseEvent('order.replayed', {
+      orderKey: orderKeyOf(request.id),
+      at: ctx.now(),
+      deadLetterId: request.id,
+      jobId,
+      by: request.by,
+      edited,
+    }),
+  ]);
   await enqueue(
     ctx.queues.orders,
     'orderLoad',
@@ -103,12 +118,21 @@ async function replayLocked(ctx: DeadLetterContext, request: ReplayRequest): Pro
         // When the data came from WDT; an edit is recorded in `replay` (by, at) and the audit trail.
         fetchedAt: letter?.source.fetchedAt ?? ctx.now(),
       },
-      replay: { of: request.id, by: request.by, at: ctx.now() },
+      replay: {
+        of: request.id,
+        by: request.by,
+        at: ctx.now(),
+        // The unedited original read again later is not a change after save (the ledger knows).
+        ...(edited && letter !== null ? { editedFrom: contentHashOf(letter.order) } : {}),
+      },
     },
     { jobId },
   );
   const deadLetterRemoved = await removeAfterReplay(ctx, job, jobId);
-  return { id: request.id, jobId, edited: request.order !== undefined, deadLetterRemoved };
+  return {
+    outcome: { id: request.id, jobId, edited, deadLetterRemoved },
+    changes: edited ? orderChanges(letter?.order ?? null, order) : null,
+  };
 }
 
 function checkOrder(
@@ -157,19 +181,10 @@ export function changedIdentity(
   });
 }
 
-/**
- * `so-<id>-r<n>` with n from a Redis counter per original order. A job of that id may still be
- * retained (an earlier replay, or a counter lost with a Redis restore); BullMQ would then
- * silently ignore the add and the dead letter would be removed for nothing, so such ids are skipped.
- */
-async function nextReplayJobId(ctx: DeadLetterContext, id: string): Promise<string> {
-  const base = replayBaseId(id);
-  for (let attempt = 0; attempt < 20; attempt += 1) {
-    const n = await ctx.redis.hincrby(replaySequenceKey(ctx.prefix), base, 1);
-    const jobId = replayJobId(base, n);
-    if ((await ctx.queues.orders.getJob(jobId)) === undefined) return jobId;
-  }
-  throw new AdminError('ADMIN_INTERNAL', `no free replay job id for ${id}`);
+async function nextReplayJobIdOf(ctx: DeadLetterContext, id: string): Promise<string> {
+  const jobId = await nextReplayJobId(ctx.redis, ctx.prefix, ctx.queues.orders, id);
+  if (jobId === undefined) throw new AdminError('ADMIN_INTERNAL', `no free replay job id for ${id}`);
+  return jobId;
 }
 
 async function removeAfterReplay(ctx: DeadLetterContext, job: Job, jobId: string): Promise<boolean> {
@@ -191,15 +206,61 @@ export interface DiscardOutcome {
   readonly orderNo: string | null;
 }
 
-/** Removes a dead letter for good; the audit entry keeps what identifies the order. */
-export async function discardDeadLetter(ctx: DeadLetterContext, id: string): Promise<DiscardOutcome> {
+/**
+ * Removes a dead letter for good and marks the order discarded, so no re-read, backfill or sync
+ * brings it back until someone undiscards it; the audit entry keeps what identifies the order.
+ * The marker and the event go first: a failure after them leaves a discarded order whose dead
+ * letter is still listed, never a dead letter that is gone while the order comes back.
+ */
+export async function discardDeadLetter(
+  ctx: DeadLetterContext,
+  id: string,
+  who: { readonly by: string; readonly reason: string },
+): Promise<DiscardOutcome> {
   return withDeadLetterLock(ctx, id, async () => {
-    const { letter } = await loadDeadLetter(ctx, id);
-    const removed = await ctx.queues.failed.remove(id);
+    const { job, letter } = await loadDeadLetter(ctx, id);
+    const orderKey = orderKeyOf(id);
+    const orderNo = idText(letter?.order.order_no);
+    await ctx.redis.set(discardMarkerKey(ctx.prefix, orderKey), orderNo ?? '1');
+    await ctx.events.emit([
+      parseEvent('order.discarded', {
+        orderKey,
+        at: ctx.now(),
+        deadLetterId: id,
+        by: who.by,
+        reason: who.reason,
+      }),
+    ]);
+    const removed = await ctx.queues.failed.remove(job.id ?? id);
     ctx.index.forget(id);
     if (removed === 0) throw new AdminError('ADMIN_NOT_FOUND', `no dead letter ${id}`, { id });
-    return { id, code: letter?.error.code ?? null, orderNo: idText(letter?.order.order_no) };
+    return { id, code: letter?.error.code ?? null, orderNo };
   });
+}
+
+export interface UndiscardOutcome {
+  readonly orderKey: string;
+  /** The stock-out number synced again, when the marker knew it. */
+  readonly resynced: string | null;
+  readonly jobId: string | null;
+}
+
+/** Lifts a discard: the marker goes, and the order is looked up in WDT again by its number. */
+export async function undiscardOrder(
+  ctx: DeadLetterContext,
+  orderKey: string,
+  by: string,
+): Promise<UndiscardOutcome> {
+  const key = discardMarkerKey(ctx.prefix, orderKey);
+  const marker = await ctx.redis.get(key);
+  if (marker === null)
+    throw new AdminError('ADMIN_NOT_FOUND', `order ${orderKey} is not discarded`, { orderKey });
+  await ctx.events.emit([parseEvent('order.undiscarded', { orderKey, at: ctx.now(), by })]);
+  await ctx.redis.del(key);
+  const stockoutNo = /^[A-Za-z0-9_-]{1,64}$/.test(marker) && marker !== '1' ? marker : null;
+  if (stockoutNo === null) return { orderKey, resynced: null, jobId: null };
+  const job = await enqueue(ctx.queues.sync, 'syncOrders', { stockoutNos: [stockoutNo], requestedBy: by });
+  return { orderKey, resynced: stockoutNo, jobId: job.id ?? null };
 }
 
 /** Longer than any replay takes (a handful of round trips); it only bounds a lock left by a crash. */

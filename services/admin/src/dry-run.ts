@@ -18,8 +18,8 @@ import {
 } from '@wdt-k3/mapping';
 import type { Logger } from '@wdt-k3/runtime';
 import { createWdtClient, type WdtClient } from '@wdt-k3/wdt-client';
-import type { DryRun } from './context.ts';
-import type { DryRunSettings } from './dry-run-config.ts';
+import type { DryRun, PreviewOrder } from './context.ts';
+import type { DryRunSettings, MappingSettings } from './dry-run-config.ts';
 
 /** The K3 facts the mapping needs: the customer's salesman and the sales order to link to. */
 export interface DryRunLookups {
@@ -37,26 +37,35 @@ export interface DryRunDeps {
 }
 
 /**
- * The loader's steps up to the save, on one order fetched now: parse, look up, map. Nothing is
- * written anywhere. Without K3 lookups the link mode drops to `off`, since every link would
- * otherwise be reported missing; the answer then says `unlinked`.
+ * The loader's steps up to the save, on one order: parse, look up, map. Nothing is written
+ * anywhere. Without K3 lookups the link mode drops to `off`, since every link would otherwise be
+ * reported missing; the answer then says `unlinked`.
  */
-export function createDryRun(deps: DryRunDeps): DryRun {
-  return async (stockoutNo, signal) => {
-    const order = await deps.fetchOrder(stockoutNo, signal);
-    if (order === null) return { found: false };
+export function createOrderPreview(deps: Omit<DryRunDeps, 'fetchOrder'>): PreviewOrder {
+  return async (order) => {
     const parsed = parseWdtStockoutOrder(order);
-    if (!parsed.ok) return { found: true, order, result: { ok: false, issues: parsed.issues } };
+    if (!parsed.ok) return { ok: false, issues: parsed.issues };
     const linkMode = deps.lookups === null ? 'off' : deps.linkMode;
     const lookups = await lookUp(parsed.value, deps.profile, linkMode, deps.lookups);
     const mapped = mapStockoutToSalOutstock(parsed.value, deps.profile, lookups, { linkMode });
+    // The K3 model is a typed interface; callers carry it as the JSON object it is.
     return mapped.ok
       ? {
-          found: true,
-          order,
-          result: { ok: true, model: mapped.value, unlinked: mapped.unlinked || deps.lookups === null },
+          ok: true,
+          model: mapped.value as unknown as Record<string, unknown>,
+          unlinked: mapped.unlinked || deps.lookups === null,
         }
-      : { found: true, order, result: { ok: false, issues: mapped.issues } };
+      : { ok: false, issues: mapped.issues };
+  };
+}
+
+/** The same steps on one order fetched from WDT now, by its stock-out number. */
+export function createDryRun(deps: DryRunDeps): DryRun {
+  const preview = createOrderPreview(deps);
+  return async (stockoutNo, signal) => {
+    const order = await deps.fetchOrder(stockoutNo, signal);
+    if (order === null) return { found: false };
+    return { found: true, order, result: await preview(order, signal) };
   };
 }
 
@@ -97,16 +106,27 @@ export function k3DryRunLookups(client: Pick<K3CloudClient, 'queryAll'>): DryRun
   };
 }
 
-/** Builds the dry run from settings (main.ts); `close` ends the clients' keep-alive sockets. */
-export async function openDryRun(
-  settings: DryRunSettings,
+export interface OrderTools {
+  /** undefined without WDT settings: the dry-run route answers 503. */
+  readonly dryRun: DryRun | undefined;
+  readonly preview: PreviewOrder;
+  /** Ends the clients' keep-alive sockets. */
+  close(): void;
+}
+
+/**
+ * Builds the dry run (with WDT settings) and the preview (always) from settings (main.ts), over
+ * one profile and one K3 client.
+ */
+export async function openOrderTools(
+  settings: MappingSettings & { readonly wdt: DryRunSettings['wdt'] | null },
   logger: Logger,
-): Promise<{ dryRun: DryRun; close: () => void }> {
+): Promise<OrderTools> {
   const profile =
     settings.mappingProfilePath === undefined
       ? DEFAULT_MAPPING_PROFILE
       : await loadMappingProfile(settings.mappingProfilePath);
-  const wdt = createWdtClient({ ...settings.wdt, logger });
+  const wdt = settings.wdt === null ? null : createWdtClient({ ...settings.wdt, logger });
   const k3 =
     settings.k3 === null
       ? null
@@ -115,17 +135,24 @@ export async function openDryRun(
           maxConcurrentRequests: 2,
           logger: logger.child({ component: 'k3-client' }),
         });
-  const dryRun = createDryRun({
-    fetchOrder: wdtOrderFetcher(wdt),
-    profile,
-    linkMode: settings.linkMode,
-    lookups: k3 === null ? null : k3DryRunLookups(k3),
-  });
+  const mapping = { profile, linkMode: settings.linkMode, lookups: k3 === null ? null : k3DryRunLookups(k3) };
   return {
-    dryRun,
+    dryRun: wdt === null ? undefined : createDryRun({ ...mapping, fetchOrder: wdtOrderFetcher(wdt) }),
+    preview: createOrderPreview(mapping),
     close: () => {
-      wdt.close();
+      wdt?.close();
       k3?.close();
     },
   };
+}
+
+/** The dry run alone, from dry-run settings. */
+export async function openDryRun(
+  settings: DryRunSettings,
+  logger: Logger,
+): Promise<{ dryRun: DryRun; close: () => void }> {
+  const tools = await openOrderTools(settings, logger);
+  const { dryRun } = tools;
+  if (dryRun === undefined) throw new Error('unreachable: WDT settings were given');
+  return { dryRun, close: () => tools.close() };
 }

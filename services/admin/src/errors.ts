@@ -15,8 +15,12 @@ export const ADMIN_ERRORS = {
   ADMIN_CONFLICT: { status: 409, retryable: true },
   /** A body, parameter or query that fails its schema (or a bad cursor, a bad time range). */
   ADMIN_BAD_REQUEST: { status: 400, retryable: false },
-  /** The body is larger than the server accepts. */
+  /** The body is larger than the server accepts, or its JSON is nested deeper than it accepts. */
   ADMIN_PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
+  /** A path segment (an id) longer than any the API has. */
+  ADMIN_URI_TOO_LONG: { status: 414, retryable: false },
+  /** The request's headers are larger than the server accepts. */
+  ADMIN_HEADERS_TOO_LARGE: { status: 431, retryable: false },
   /** A body in another content type than JSON. */
   ADMIN_UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
   /** The order to replay fails the mapping's wire schema: `details.issues` holds the MAP_* issues. */
@@ -25,6 +29,8 @@ export const ADMIN_ERRORS = {
   ADMIN_IDENTITY_CHANGED: { status: 422, retryable: false },
   /** Redis cannot be reached; nothing was changed (a dead letter is never removed on this path). */
   ADMIN_REDIS_UNAVAILABLE: { status: 503, retryable: true },
+  /** The order ledger (PostgreSQL) is not configured, or does not answer. */
+  ADMIN_LEDGER_UNAVAILABLE: { status: 503, retryable: true },
   /** The dry-run route has no WDT client configured. */
   ADMIN_DRY_RUN_UNAVAILABLE: { status: 503, retryable: false },
   /** Fetching the order from WDT for a dry run failed; `details.code` is the upstream code. */

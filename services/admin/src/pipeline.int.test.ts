@@ -42,7 +42,13 @@ describe('pipeline, sync and health routes', () => {
     const res = await get('/queues');
     expect(res.statusCode).toBe(200);
     const byName = Object.fromEntries(res.json().queues.map((q: { queue: string }) => [q.queue, q]));
-    expect(Object.keys(byName).sort()).toEqual(['orders', 'orders-failed', 'wdt-pages', 'wdt-sync']);
+    expect(Object.keys(byName).sort()).toEqual([
+      'orders',
+      'orders-failed',
+      'reconcile',
+      'wdt-pages',
+      'wdt-sync',
+    ]);
     expect(byName.orders).toMatchObject({
       paused: false,
       counts: { waiting: 2, active: 0, failed: 0, completed: 0 },
@@ -67,6 +73,7 @@ describe('pipeline, sync and health routes', () => {
       'wdt-pages': true,
       orders: true,
       'orders-failed': false,
+      reconcile: false,
     });
     expect(await h.queues.orders.isPaused()).toBe(true);
     expect((await post('/pipeline/resume')).json()).toEqual({ resumed: ['wdt-sync', 'wdt-pages', 'orders'] });
@@ -75,6 +82,7 @@ describe('pipeline, sync and health routes', () => {
       'wdt-pages': false,
       orders: false,
       'orders-failed': false,
+      reconcile: false,
     });
     const audit = (await get('/audit?limit=2')).json().entries;
     expect(audit.map((entry: { action: string }) => entry.action)).toEqual([
@@ -87,6 +95,11 @@ describe('pipeline, sync and health routes', () => {
   it('reports the sync state: watermark, lag, last tick, run in flight, last run', async () => {
     expect((await get('/sync')).json()).toEqual({
       watermark: null,
+      sweepWatermark: null,
+      inFuture: false,
+      wdtRefusal: null,
+      lastRunFailure: null,
+      lastAdvance: null,
       lagSeconds: null,
       lastTick: null,
       inflight: null,
@@ -113,13 +126,45 @@ describe('pipeline, sync and health routes', () => {
       duplicates: 1,
     });
     clock = watermark + 90_000;
-    expect((await get('/sync')).json()).toEqual({
+    expect((await get('/sync')).json()).toMatchObject({
       watermark: { ms: watermark, beijing: '2024-03-18 10:00:00' },
+      inFuture: false,
       lagSeconds: 90,
       lastTick: { ms: watermark + 30_000, beijing: '2024-03-18 10:00:30', ageSeconds: 60 },
       inflight: expect.objectContaining({ runId: 'run-9' }),
       lastRun: expect.objectContaining({ runId: 'run-8', orders: 150 }),
     });
+  });
+
+  it('moves the watermark back, audited; refuses forward moves and read tokens; fixes one in the future', async () => {
+    const put = (payload: object, token = FULL) =>
+      h.app.inject({ method: 'PUT', url: '/sync/watermark', headers: bearer(token), payload });
+    const state = createSyncState(h.redis, h.prefix);
+    clock = Date.parse('2024-03-20T12:00:00+08:00');
+    await state.moveWatermark(Date.parse('2024-03-20T11:00:00+08:00'));
+    expect((await put({ to: '2024-03-19 00:00:00', reason: 'reread a day' }, READ)).statusCode).toBe(403);
+    const forward = await put({ to: '2024-03-20 11:30:00', reason: 'skip ahead' });
+    expect(forward.statusCode).toBe(400);
+    expect(forward.json().error.code).toBe('ADMIN_BAD_REQUEST');
+    expect((await put({ to: '2024-03-21 00:00:00', reason: 'the future' })).statusCode).toBe(400);
+    const back = await put({ to: '2024-03-19 00:00:00', reason: 'K3 restored from a backup' });
+    expect(back.statusCode).toBe(200);
+    expect(back.json()).toMatchObject({
+      previous: { beijing: '2024-03-20 11:00:00' },
+      watermark: { beijing: '2024-03-19 00:00:00' },
+    });
+    expect(await state.getWatermark()).toBe(Date.parse('2024-03-19T00:00:00+08:00'));
+    const [entry] = (await get('/audit?limit=1')).json().entries;
+    expect(entry).toMatchObject({
+      action: 'sync.watermark',
+      target: '2024-03-19 00:00:00',
+      details: { reason: 'K3 restored from a backup' },
+    });
+    // A watermark stuck in 2099 (a bad EXTRACT_START_FROM) may be brought back to the present.
+    await state.moveWatermark(Date.parse('2099-01-01T00:00:00+08:00'));
+    expect((await get('/sync')).json().inFuture).toBe(true);
+    expect((await put({ to: '2024-03-20 00:00:00', reason: 'start date typo' })).statusCode).toBe(200);
+    expect((await get('/sync')).json().inFuture).toBe(false);
   });
 
   it('enqueues a backfill from Beijing or ISO times and refuses absurd ranges with 400', async () => {
@@ -281,6 +326,7 @@ describe('pipeline, sync and health routes', () => {
         ok: true,
         checks: { redis: { ok: true } },
         consumers: { orders: 1, 'wdt-pages': 1 },
+        redis: { mode: 'standalone', master: `127.0.0.1:${redis().port}`, status: 'ready', failoversSeen: 0 },
       });
     } finally {
       await Promise.all(workers.map((worker) => worker.close()));

@@ -1,25 +1,8 @@
+import { JOB_STATES, type JobStateName, type QueueStats } from '@wdt-k3/admin-contract';
 import type { PipelineQueues } from '@wdt-k3/jobs';
 import type { Queue } from 'bullmq';
 
-/** The states reported per queue. BullMQ 6 has no separate `paused` state; `paused` is a flag. */
-export const JOB_STATES = [
-  'waiting',
-  'active',
-  'delayed',
-  'prioritized',
-  'waiting-children',
-  'completed',
-  'failed',
-] as const;
-export type JobStateName = (typeof JOB_STATES)[number];
-
-export interface QueueStats {
-  readonly queue: string;
-  readonly paused: boolean;
-  readonly counts: Record<JobStateName, number>;
-  /** Seconds since the oldest waiting job became due; null when nothing waits. */
-  readonly oldestWaitingSeconds: number | null;
-}
+export { JOB_STATES, type JobStateName, type QueueStats } from '@wdt-k3/admin-contract';
 
 /**
  * When the oldest waiting job became due: its creation plus its delay, or its last start when it

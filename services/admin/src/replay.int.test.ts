@@ -88,6 +88,18 @@ describe('replaying dead letters', () => {
     const res = await replay('so-20', { order: fixed });
     expect(res.json()).toMatchObject({ jobId: 'so-20-r1', edited: true, deadLetterRemoved: true });
     expect((await h.queues.orders.getJob('so-20-r1'))?.data.order).toEqual(fixed);
+    // Both are in the audit trail: the refusal with its reason, the edit with what it changed.
+    const audit = (await h.app.inject({ method: 'GET', url: '/audit?limit=2', headers: bearer(READ) })).json<{
+      entries: Array<{ action: string; target: string; details: Record<string, unknown> }>;
+    }>();
+    expect(audit.entries.map((entry) => [entry.action, entry.target])).toEqual([
+      ['dead-letter.replay', 'so-20'],
+      ['dead-letter.replay-refused', 'so-20'],
+    ]);
+    expect(audit.entries[1]?.details).toMatchObject({ code: 'ADMIN_VALIDATION_FAILED', edited: true });
+    expect(audit.entries[0]?.details.changes).toEqual([
+      { path: 'remark', before: wdtOrder(20).remark ?? null, after: 'price fixed by ops' },
+    ]);
   });
 
   it('refuses an edit that changes the stock-out identity (a second K3 bill), but lets one fill in a missing number', async () => {

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { instantSchema } from './instants.ts';
 
+/**
+ * A whole number in a query string, digits only: `z.coerce.number()` would take `0x10`, ` 5`,
+ * `1e3` and `5.0` as numbers, which no client means.
+ */
+export const queryInt = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'a whole number (digits only)')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
 /** Job ids as the pipeline makes them (`so-<stockout_id>`, `so-x-<hash>`, `…-r<n>`): no `:`. */
 export const jobIdParams = z.object({
   id: z
@@ -49,7 +60,7 @@ export const deadLetterFilterSchema = z
 export const listQuerySchema = z
   .object({
     ...filterFields,
-    limit: z.coerce.number().int().min(1).max(500).default(50),
+    limit: queryInt(1, 500).default(50),
     cursor: z.string().max(400).optional().describe('nextCursor of the previous page'),
   })
   .strict()
@@ -84,12 +95,16 @@ export const discardBodySchema = z
 
 export const auditQuerySchema = z
   .object({
-    limit: z.coerce.number().int().min(1).max(500).default(50),
+    limit: queryInt(1, 500).default(50),
     before: z
       .string()
       .regex(/^\d+-\d+$/, 'an audit entry id')
       .optional()
       .describe('nextBefore of the previous page'),
+    who: z.string().trim().min(1).max(64).optional().describe('The token name that acted'),
+    action: z.string().trim().min(1).max(64).optional().describe('An action, e.g. dead-letter.replay'),
+    from: instantSchema.optional().describe('at ≥ from'),
+    to: instantSchema.optional().describe('at < to'),
   })
   .strict();
 

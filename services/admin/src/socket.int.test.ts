@@ -1,15 +1,20 @@
 import type { AddressInfo } from 'node:net';
 import { enqueue } from '@wdt-k3/jobs';
-import { useRedisServer } from '@wdt-k3/testkit';
+import { createPool, migrate, projectBatch } from '@wdt-k3/ledger';
+import { createReconcileStore } from '@wdt-k3/reconcile';
+import { usePostgresServer, useRedisServer } from '@wdt-k3/testkit';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mappingDryRun } from '../test/dry-run-port.ts';
 import { basic, bearer, FULL, type Harness, READ, startHarness } from '../test/harness.ts';
-import { deadLetter, wdtOrder } from '../test/orders.ts';
+import { deadLetter, extractedEvent, wdtOrder } from '../test/orders.ts';
 import { API_ROUTES, HEALTH_ROUTES } from '../test/routes.ts';
 
 describe('over a real socket', () => {
   const redis = useRedisServer();
+  const postgres = usePostgresServer();
   let h: Harness;
+  let ledger: pg.Pool;
   let base = '';
   const send = (route: (typeof API_ROUTES)[number], headers: Record<string, string>) =>
     fetch(`${base}${route.url}`, {
@@ -20,12 +25,44 @@ describe('over a real socket', () => {
     });
 
   beforeAll(async () => {
-    h = await startHarness(redis().url, { dryRun: mappingDryRun(new Map([['CK1', wdtOrder(1)]])) });
+    ledger = createPool({
+      url: await postgres().createDatabase('admin_socket'),
+      maxConnections: 2,
+      statementTimeoutMs: 10_000,
+      applicationName: 'admin-test',
+    });
+    await migrate(ledger);
+    await projectBatch(
+      ledger,
+      [{ id: '1-0', fields: { type: 'order.extracted', data: JSON.stringify(extractedEvent(1)) } }],
+      Date.now(),
+    );
+    h = await startHarness(redis().url, { dryRun: mappingDryRun(new Map([['CK1', wdtOrder(1)]])), ledger });
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
     await h.addDeadLetter(1);
+    // A finished reconciliation for the read routes to find (API_ROUTES reads rc-1).
+    await createReconcileStore(h.redis, h.prefix).createRun(
+      {
+        id: 'rc-1',
+        period: { from: '2024-03-01', to: '2024-03-01' },
+        filter: {},
+        state: 'failed',
+        trigger: 'api',
+        requestedBy: 'ops',
+        createdAt: Date.now(),
+        finishedAt: Date.now(),
+        progress: { wdtPages: 0, wdtOrders: 0, k3Bills: 0 },
+        summary: null,
+        error: { code: 'RECONCILE_WDT_READ_FAILED', message: 'seeded for the route test' },
+      },
+      60_000,
+    );
   });
-  afterAll(async () => h.close());
+  afterAll(async () => {
+    await h.close();
+    await ledger.end();
+  });
 
   it('refuses every API route without a token and with a wrong one, with a Bearer challenge', async () => {
     for (const route of API_ROUTES) {

@@ -1,7 +1,7 @@
 import { useRedisServer } from '@wdt-k3/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, bearer, FULL, type Harness, READ, startHarness } from '../test/harness.ts';
-import { API_ROUTES, HEALTH_ROUTES } from '../test/routes.ts';
+import { API_ROUTES, HEALTH_ROUTES, TEXT_ROUTES } from '../test/routes.ts';
 
 describe('OpenAPI docs and bull-board', () => {
   const redis = useRedisServer();
@@ -29,6 +29,28 @@ describe('OpenAPI docs and bull-board', () => {
     ];
     expect(documented.sort()).toEqual(expected.sort());
     expect(JSON.stringify(spec.paths['/failed/{id}/replay'])).toContain('force');
+  });
+
+  it('documents the answer of every JSON route, and the one error body', async () => {
+    const res = await h.app.inject({ method: 'GET', url: '/docs/json', headers: bearer(READ) });
+    type Operation = { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+    const spec = res.json<{ paths: Record<string, Record<string, Operation>> }>();
+    const text = new Set<string>(TEXT_ROUTES);
+    for (const [path, methods] of Object.entries(spec.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const name = `${method.toUpperCase()} ${path}`;
+        if (text.has(name)) continue;
+        const success = operation.responses?.['200'] ?? operation.responses?.['202'];
+        const ok = success?.content?.['application/json']?.schema;
+        expect(ok, `${name} documents its 2xx answer`).toMatchObject({ type: 'object' });
+        if (!path.startsWith('/health/')) {
+          const error = JSON.stringify(operation.responses?.['4XX'] ?? operation.responses?.['4xx'] ?? null);
+          expect(error, `${name} documents the error body`).toContain('"code"');
+        }
+      }
+    }
+    const detail = JSON.stringify(spec.paths['/failed/{id}']?.get?.responses?.['200']);
+    expect(detail).toContain('fieldErrors');
   });
 
   it('serves the docs UI to a browser that answers the Basic challenge', async () => {
@@ -70,12 +92,14 @@ describe('OpenAPI docs and bull-board', () => {
       'wdt-pages': true,
       orders: true,
       'orders-failed': true,
+      reconcile: true,
     });
     expect(await readOnly('/ui/full/api/queues')).toEqual({
       'wdt-sync': false,
       'wdt-pages': false,
       orders: false,
       'orders-failed': true,
+      reconcile: false,
     });
   });
 

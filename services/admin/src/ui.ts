@@ -6,6 +6,47 @@ import type { FastifyInstance, FastifyPluginCallback } from 'fastify';
 import type { AuditLog } from './audit.ts';
 import { callerName } from './auth.ts';
 
+/**
+ * The dead-letter queue has no consumer by design (people replay from the console or the API), so
+ * bull-board's "No workers" warning would read like an outage. `null` is bull-board's "unknown"
+ * (no CLIENT LIST answer), which shows no warning; the description says why.
+ */
+class DeadLetterQueueAdapter extends BullMQAdapter {
+  override async getWorkers(): Promise<null> {
+    return null;
+  }
+}
+
+const DLQ_DESCRIPTION =
+  '死信队列：没有消费者是正常的，请在控制台 /console 处理。Dead letters: no consumer by design; work them in the console (/console).';
+
+/**
+ * bull-board's page links IBM Plex from Google Fonts, which mainland China often cannot reach
+ * (the page then waits on it): the link is cut from the page, and the CSP allows nothing but
+ * this origin, so nothing else can load from outside either.
+ */
+const EXTERNAL_FONT_LINK = /<link[^>]*fonts\.(?:googleapis|gstatic)\.com[^>]*>\s*/g;
+const BOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  // bull-board's React UI sets style attributes.
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+function keepBoardLocal(scope: FastifyInstance): void {
+  scope.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('content-security-policy', BOARD_CSP);
+    const type = String(reply.getHeader('content-type') ?? '');
+    return typeof payload === 'string' && type.startsWith('text/html')
+      ? payload.replace(EXTERNAL_FONT_LINK, '')
+      : payload;
+  });
+}
+
 export const UI_FULL_PATH = '/ui/full';
 export const UI_READ_PATH = '/ui/read';
 
@@ -20,11 +61,19 @@ function boardPlugin(queues: PipelineQueues, basePath: string, readOnly: boolean
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(basePath);
   createBullBoard({
-    queues: Object.values(queues).map(
-      (queue) => new BullMQAdapter(queue, { readOnlyMode: readOnly || queue.name === QUEUES.failed }),
+    queues: Object.values(queues).map((queue) =>
+      queue.name === QUEUES.failed
+        ? new DeadLetterQueueAdapter(queue, { readOnlyMode: true, description: DLQ_DESCRIPTION })
+        : new BullMQAdapter(queue, { readOnlyMode: readOnly }),
     ),
     serverAdapter,
-    options: { uiConfig: { boardTitle: readOnly ? 'wdt-k3 (read-only)' : 'wdt-k3' } },
+    options: {
+      uiConfig: {
+        boardTitle: readOnly ? 'wdt-k3 (read-only)' : 'wdt-k3',
+        hideDocsLink: true,
+        miscLinks: [{ text: '控制台 Console', url: '/console' }],
+      },
+    },
   });
   return serverAdapter.registerPlugin();
 }
@@ -43,9 +92,13 @@ export function registerBullBoard(app: FastifyInstance, queues: PipelineQueues, 
         details: { method: request.method, status: reply.statusCode },
       });
     });
+    keepBoardLocal(scope);
     scope.register(boardPlugin(queues, UI_FULL_PATH, false), { prefix: UI_FULL_PATH });
   });
-  app.register(boardPlugin(queues, UI_READ_PATH, true), { prefix: UI_READ_PATH });
+  app.register(async (scope) => {
+    keepBoardLocal(scope);
+    scope.register(boardPlugin(queues, UI_READ_PATH, true), { prefix: UI_READ_PATH });
+  });
   for (const url of ['/ui', '/ui/']) {
     app.get(url, { schema: { hide: true } }, async (request, reply) =>
       reply.redirect(request.principal?.scope === 'full' ? `${UI_FULL_PATH}/` : `${UI_READ_PATH}/`),

@@ -46,7 +46,11 @@ export interface Harness {
  */
 export async function startHarness(
   redisUrl: string,
-  overrides: Partial<Pick<AdminAppDeps, 'dryRun' | 'tokens' | 'now'>> & { redisPrefix?: string } = {},
+  overrides: Partial<
+    Pick<AdminAppDeps, 'dryRun' | 'tokens' | 'now' | 'ledger' | 'logger' | 'trustProxy' | 'preview'>
+  > & {
+    redisPrefix?: string;
+  } = {},
 ): Promise<Harness> {
   const settings = toRedisSettings(
     redisEnvSchema.parse({
@@ -54,7 +58,7 @@ export async function startHarness(
       REDIS_PREFIX: overrides.redisPrefix ?? uniquePrefix('admin'),
     }),
   );
-  const logger = createLogger({ level: 'silent', service: 'admin-test' });
+  const logger = overrides.logger ?? createLogger({ level: 'silent', service: 'admin-test' });
   const redis = createRedis(settings, 'producer', 'admin-test', logger);
   await waitForRedis(redis, 10_000);
   const prefix = settings.queuePrefix;
@@ -68,6 +72,9 @@ export async function startHarness(
     logger,
     ...(overrides.dryRun === undefined ? {} : { dryRun: overrides.dryRun }),
     ...(overrides.now === undefined ? {} : { now: overrides.now }),
+    ...(overrides.ledger === undefined ? {} : { ledger: overrides.ledger }),
+    ...(overrides.trustProxy === undefined ? {} : { trustProxy: overrides.trustProxy }),
+    ...(overrides.preview === undefined ? {} : { preview: overrides.preview }),
   });
   return {
     app,

@@ -55,3 +55,23 @@ export function deadLetter(stockoutId: number, options: DeadLetterOptions = {}):
     history: [{ at: failedAt, attempt: 1, code: options.code ?? 'K3_BASEDATA_MISSING', message: 'failed' }],
   };
 }
+
+/** The order.extracted event the extractor writes for `wdtOrder(stockoutId)`. */
+export function extractedEvent(stockoutId: number): Record<string, unknown> {
+  return {
+    orderKey: `so-${stockoutId}`,
+    at: Date.UTC(2024, 2, 18, 2),
+    stockoutId: String(stockoutId),
+    orderNo: `CK${stockoutId}`,
+    stockoutNo: `CK${stockoutId}`,
+    srcTradeNo: null,
+    logisticsNo: null,
+    shopNo: null,
+    warehouseNo: null,
+    consignTime: '2024-03-18 10:00:00',
+    wdtStatus: 95,
+    contentHash: `c${stockoutId}`,
+    runId: 'run-1',
+    runKind: 'incremental',
+  };
+}

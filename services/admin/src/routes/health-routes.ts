@@ -1,4 +1,5 @@
-import { runHealthChecks } from '@wdt-k3/runtime';
+import { liveAnswerSchema, readyAnswerSchema } from '@wdt-k3/admin-contract';
+import { redisTopology, runHealthChecks } from '@wdt-k3/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.ts';
 import type { ZodApp } from './zod-app.ts';
@@ -9,17 +10,29 @@ const CONSUMED = ['orders', 'pages'] as const;
 function liveRoute(app: ZodApp): void {
   app.get(
     '/health/live',
-    { schema: { tags: ['health'], summary: 'The process answers (no auth)' } },
-    async () => ({
-      ok: true,
-    }),
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'The process answers (no auth)',
+        response: { 200: liveAnswerSchema },
+      },
+    },
+    async () => ({ ok: true as const }),
   );
 }
 
 function readyRoute(app: ZodApp, ctx: AppContext): void {
   app.get(
     '/health/ready',
-    { schema: { tags: ['health'], summary: 'Redis reachable and consumers alive; 503 otherwise (no auth)' } },
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Redis reachable and consumers alive; 503 otherwise (no auth)',
+        response: { 200: readyAnswerSchema, 503: readyAnswerSchema },
+        description:
+          'Also names the Redis topology in use: mode, the master written to, the client state and the failovers this admin has ridden out (`redis`).',
+      },
+    },
     async (_request, reply) => {
       const consumers: Record<string, number | null> = {};
       const checks = Object.fromEntries(
@@ -37,7 +50,9 @@ function readyRoute(app: ZodApp, ctx: AppContext): void {
         redis: async () => ({ ok: (await ctx.redis.ping()) === 'PONG' }),
         ...checks,
       });
-      return reply.code(report.ok ? 200 : 503).send({ ...report, consumers });
+      return reply
+        .code(report.ok ? 200 : 503)
+        .send({ ...report, consumers, redis: redisTopology(ctx.redis) });
     },
   );
 }
@@ -45,7 +60,14 @@ function readyRoute(app: ZodApp, ctx: AppContext): void {
 function metricsRoute(app: ZodApp, ctx: AppContext): void {
   app.get(
     '/metrics',
-    { schema: { tags: ['health'], summary: 'Prometheus metrics (needs a token)' } },
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Prometheus metrics (needs a token)',
+        // Prometheus text, not JSON: documented, not serialised through a schema.
+        produces: ['text/plain'],
+      },
+    },
     async (_request, reply) => {
       const text = await ctx.registry.metrics();
       return reply.type(ctx.registry.contentType).send(text);

@@ -1,19 +1,28 @@
-import { enqueue } from '@wdt-k3/jobs';
+import {
+  backfillAnswerSchema,
+  dryRunAnswerSchema,
+  syncOrdersAnswerSchema,
+  syncStateSchema,
+  watermarkAnswerSchema,
+} from '@wdt-k3/admin-contract';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { callerName } from '../auth.ts';
+import { apiActor, callerName } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { AdminError } from '../errors.ts';
 import { formatBeijing, instantSchema } from '../instants.ts';
+import {
+  badRange,
+  EARLIEST_MS,
+  FUTURE_SLACK_MS,
+  instantOrNull,
+  readSyncState,
+  startBackfill,
+  syncNamedOrders,
+} from '../pipeline-actions.ts';
+import { answers } from './answers.ts';
 import type { ZodApp } from './zod-app.ts';
 
-const DAY_MS = 86_400_000;
-/** A year is the longest window a person plausibly backfills; longer is a typo (2204 for 2024). */
-const MAX_BACKFILL_MS = 366 * DAY_MS;
-/** Before this, no WDT account of ours has data; an earlier `from` is a typo too. */
-const EARLIEST_MS = Date.parse('2010-01-01T00:00:00+08:00');
-/** Clock skew allowed for `to` in the future. */
-const FUTURE_SLACK_MS = 5 * 60_000;
 const DRY_RUN_TIMEOUT_MS = 30_000;
 
 const orderNumber = z
@@ -44,41 +53,68 @@ const ordersBody = z
 
 const stockoutParams = z.object({ stockoutNo: orderNumber });
 
-function badRange(path: string, message: string): AdminError {
-  return new AdminError('ADMIN_BAD_REQUEST', 'invalid body', { issues: [{ in: 'body', path, message }] });
-}
-
-function checkBackfillRange(fromMs: number, toMs: number, nowMs: number): void {
-  if (fromMs < EARLIEST_MS) throw badRange('from', `from is before ${formatBeijing(EARLIEST_MS)}`);
-  if (toMs > nowMs + FUTURE_SLACK_MS) throw badRange('to', 'to is in the future');
-  if (toMs - fromMs > MAX_BACKFILL_MS) throw badRange('to', 'a backfill spans at most 366 days; split it');
-}
+const watermarkBody = z
+  .object({
+    to: instantSchema.describe(
+      'Where extraction reads again from: ISO-8601 with offset, or yyyy-MM-dd HH:mm:ss Beijing',
+    ),
+    reason: z.string().trim().min(3).max(500).describe('Why, for the audit trail'),
+  })
+  .strict();
 
 function syncStateRoute(app: ZodApp, ctx: AppContext): void {
   app.get(
     '/sync',
-    { schema: { tags: ['sync'], summary: 'Watermark, lag, last tick, run in flight, last run' } },
-    async () => {
-      const [watermark, lastTick, inflight, lastRun] = await Promise.all([
-        ctx.syncState.getWatermark(),
-        ctx.syncState.getLastTick(),
-        ctx.syncState.getInflight(),
-        ctx.syncState.getLastRun(),
-      ]);
+    {
+      schema: {
+        tags: ['sync'],
+        summary: 'Watermark, lag, last tick, run in flight, last run',
+        response: answers(syncStateSchema),
+      },
+    },
+    async () => readSyncState(ctx),
+  );
+}
+
+/**
+ * Moving the watermark back makes the extractor read again from `to` (re-reads are free: job ids
+ * per order, and the loader's check by bill number). Forward is refused: skipping a range would
+ * be a deliberate 漏单 — except away from a watermark stuck in the future (a bad EXTRACT_START_FROM).
+ */
+function watermarkRoute(app: ZodApp, ctx: AppContext): void {
+  app.put(
+    '/sync/watermark',
+    {
+      schema: {
+        tags: ['sync'],
+        summary: 'Move the extraction watermark back, so extraction reads again from a time (audited)',
+        body: watermarkBody,
+        response: answers(watermarkAnswerSchema),
+      },
+    },
+    async (request) => {
+      const { to, reason } = request.body;
       const now = ctx.now();
+      if (to < EARLIEST_MS) throw badRange('to', `to is before ${formatBeijing(EARLIEST_MS)}`);
+      if (to > now) throw badRange('to', 'to is in the future');
+      const current = await ctx.syncState.getWatermark();
+      if (current !== null && current <= now + FUTURE_SLACK_MS && to > current)
+        throw badRange(
+          'to',
+          `the watermark moves back only (it is ${formatBeijing(current)}); moving it forward would skip orders`,
+        );
+      const moved = await ctx.syncState.moveWatermark(to);
+      const who = callerName(request);
+      await ctx.audit.write({
+        who,
+        action: 'sync.watermark',
+        target: formatBeijing(to),
+        details: { previous: moved.previous, reason, generation: moved.generation },
+      });
       return {
-        watermark: watermark === null ? null : { ms: watermark, beijing: formatBeijing(watermark) },
-        lagSeconds: watermark === null ? null : Math.max(0, (now - watermark) / 1000),
-        lastTick:
-          lastTick === null
-            ? null
-            : {
-                ms: lastTick,
-                beijing: formatBeijing(lastTick),
-                ageSeconds: Math.max(0, (now - lastTick) / 1000),
-              },
-        inflight,
-        lastRun,
+        previous: instantOrNull(moved.previous),
+        watermark: { ms: to, beijing: formatBeijing(to) },
+        generation: moved.generation,
       };
     },
   );
@@ -92,53 +128,30 @@ function backfillRoute(app: ZodApp, ctx: AppContext): void {
         tags: ['sync'],
         summary: 'Enqueue a backfill of a time window (sync.backfill)',
         body: backfillBody,
+        response: answers(backfillAnswerSchema),
       },
     },
-    async (request) => {
-      const { from, to, dryRun } = request.body;
-      checkBackfillRange(from, to, ctx.now());
-      const by = callerName(request);
-      const job = await enqueue(ctx.queues.sync, 'syncBackfill', {
-        fromMs: from,
-        toMs: to,
-        requestedBy: by,
-        dryRun,
-      });
-      const window = { from: formatBeijing(from), to: formatBeijing(to) };
-      await ctx.audit.write({
-        who: by,
-        action: 'sync.backfill',
-        target: `${window.from}..${window.to}`,
-        details: { jobId: job.id, dryRun },
-      });
-      return { jobId: job.id, fromMs: from, toMs: to, window, dryRun };
-    },
+    async (request) =>
+      startBackfill(ctx, apiActor(request), {
+        fromMs: request.body.from,
+        toMs: request.body.to,
+        dryRun: request.body.dryRun,
+      }),
   );
 }
 
 function syncOrdersRoute(app: ZodApp, ctx: AppContext): void {
   app.post(
     '/sync/orders',
-    { schema: { tags: ['sync'], summary: 'Enqueue a sync of named orders (sync.orders)', body: ordersBody } },
-    async (request) => {
-      const stockoutNos = [...new Set(request.body.stockoutNos)];
-      const srcTids = [...new Set(request.body.srcTids)];
-      const by = callerName(request);
-      const dryRun = request.body.dryRun;
-      const job = await enqueue(ctx.queues.sync, 'syncOrders', {
-        stockoutNos,
-        srcTids,
-        requestedBy: by,
-        dryRun,
-      });
-      await ctx.audit.write({
-        who: by,
-        action: 'sync.orders',
-        target: [...stockoutNos, ...srcTids].slice(0, 20).join(','),
-        details: { jobId: job.id, stockoutNos: stockoutNos.length, srcTids: srcTids.length, dryRun },
-      });
-      return { jobId: job.id, stockoutNos, srcTids, dryRun };
+    {
+      schema: {
+        tags: ['sync'],
+        summary: 'Enqueue a sync of named orders (sync.orders)',
+        body: ordersBody,
+        response: answers(syncOrdersAnswerSchema),
+      },
     },
+    async (request) => syncNamedOrders(ctx, apiActor(request), request.body),
   );
 }
 
@@ -150,6 +163,7 @@ function dryRunRoute(app: ZodApp, ctx: AppContext): void {
         tags: ['sync'],
         summary: 'Fetch one stock-out from WDT and map it without writing: the K3 model or the issues',
         params: stockoutParams,
+        response: answers(dryRunAnswerSchema),
       },
     },
     async (request) => {
@@ -170,13 +184,20 @@ function dryRunRoute(app: ZodApp, ctx: AppContext): void {
       });
       if (!outcome.found)
         throw new AdminError('ADMIN_NOT_FOUND', `WDT has no stock-out ${stockoutNo}`, { stockoutNo });
-      return { stockoutNo, ...outcome };
+      const { result } = outcome;
+      // The K3 model is a typed interface; the answer carries it as the JSON object it is.
+      return {
+        stockoutNo,
+        ...outcome,
+        result: result.ok ? { ...result, model: result.model as Record<string, unknown> } : result,
+      };
     },
   );
 }
 
 export const syncRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app, { ctx }) => {
   syncStateRoute(app, ctx);
+  watermarkRoute(app, ctx);
   backfillRoute(app, ctx);
   syncOrdersRoute(app, ctx);
   dryRunRoute(app, ctx);

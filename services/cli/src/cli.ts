@@ -62,7 +62,10 @@ async function runCommand(
   const out = createOutput(io.stdout, io.stderr, createStyle(config.color), secrets);
   const verbose = args.values.verbose === true ? (line: string) => out.error([line]) : null;
   const client = createAdminClient(config, verbose);
-  return command.run({ client, out, json: args.values.json === true, readInput: io.readInput }, args);
+  return command.run(
+    { client, out, json: args.values.json === true, readInput: io.readInput, language: config.language },
+    args,
+  );
 }
 
 /** Runs one command line and answers the exit code; never throws, never prints a stack for an expected failure. */

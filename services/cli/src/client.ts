@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type CliConfig, displayUrl } from './config.ts';
 import { ApiError, CliError } from './errors.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface AdminRequest {
   readonly method: HttpMethod;

@@ -18,7 +18,18 @@ describe('loadConfig', () => {
   it('defaults to the admin on loopback with no token, a 60 s timeout and colour on a terminal', () => {
     const config = loadConfig({}, {}, true);
     expect(displayUrl(config.baseUrl)).toBe(DEFAULT_ADMIN_URL);
-    expect(config).toMatchObject({ token: null, timeoutMs: DEFAULT_TIMEOUT_MS, color: true });
+    expect(config).toMatchObject({
+      token: null,
+      timeoutMs: DEFAULT_TIMEOUT_MS,
+      color: true,
+      language: 'zh-CN',
+    });
+  });
+
+  it('explains error codes in Chinese unless WDT_K3_LANG asks for English', () => {
+    expect(loadConfig({ WDT_K3_LANG: 'en' }, {}, false).language).toBe('en');
+    expect(loadConfig({ WDT_K3_LANG: 'zh-CN' }, {}, false).language).toBe('zh-CN');
+    expect(loadConfig({ WDT_K3_LANG: ' ' }, {}, false).language).toBe('zh-CN');
   });
 
   it('reads the environment, and flags win over it', () => {

@@ -1,3 +1,4 @@
+import { type Language, languageOf } from '@wdt-k3/jobs';
 import { z } from 'zod';
 import { CliError } from './errors.ts';
 
@@ -16,6 +17,8 @@ const envSchema = z.object({
   WDT_K3_ADMIN_URL: z.preprocess(blankIsUnset, z.string().trim().optional()),
   WDT_K3_ADMIN_TOKEN: z.preprocess(blankIsUnset, z.string().trim().optional()),
   WDT_K3_ADMIN_TIMEOUT_MS: z.preprocess(blankIsUnset, z.string().trim().optional()),
+  /** Language of the error codes' explanations: zh-CN (default) or en. */
+  WDT_K3_LANG: z.preprocess(blankIsUnset, z.string().trim().optional()),
   // https://no-color.org: set and not empty disables colour.
   NO_COLOR: z.preprocess(blankIsUnset, z.string().optional()),
   TERM: z.string().optional(),
@@ -33,6 +36,7 @@ export interface CliConfig {
   readonly token: string | null;
   readonly timeoutMs: number;
   readonly color: boolean;
+  readonly language: Language;
 }
 
 // The admin's tokens are printable ASCII without spaces; anything else cannot be one, and fetch
@@ -94,6 +98,7 @@ export function loadConfig(
     token,
     timeoutMs: timeout === undefined ? DEFAULT_TIMEOUT_MS : parseTimeout(timeout),
     color: stdoutIsTty && parsed.NO_COLOR === undefined && parsed.TERM !== 'dumb',
+    language: languageOf(parsed.WDT_K3_LANG),
   };
 }
 

@@ -91,11 +91,11 @@ describe('wdt-k3 exit codes and secrets', () => {
       [['frobnicate'], 'wdt-k3: unknown command "frobnicate"\nRun wdt-k3 --help for the commands.\n'],
       [
         ['failed', 'undo'],
-        'wdt-k3: unknown failed subcommand "undo"\nOne of: list, show, replay, discard.\n',
+        'wdt-k3: unknown failed subcommand "undo"\nOne of: list, show, replay, discard, undiscard.\n',
       ],
       [
         ['failed'],
-        'wdt-k3: "failed" needs a subcommand: list, show, replay, discard\nRun wdt-k3 failed --help for details.\n',
+        'wdt-k3: "failed" needs a subcommand: list, show, replay, discard, undiscard\nRun wdt-k3 failed --help for details.\n',
       ],
       [
         ['failed', 'list', '--colour'],
@@ -132,7 +132,7 @@ describe('wdt-k3 exit codes and secrets', () => {
     expect(tool.stdout).toMatch(/^ {2}failed replay \[<id>\]\s+Replay one dead letter/m);
     expect(tool.stdout).toContain('Exit codes: 0 ok · 1 the admin API answered an error · 2 usage error · 3');
     expect((await runCli(['help', 'failed'])).stdout).toMatch(
-      /^Usage: wdt-k3 failed <list\|show\|replay\|discard>/,
+      /^Usage: wdt-k3 failed <list\|show\|replay\|discard\|undiscard>/,
     );
     const command = await runCli(['failed', 'replay', '-h']);
     expect(command.stdout).toMatch(/^Usage: wdt-k3 failed replay \[<id>\] \[options\]$/m);

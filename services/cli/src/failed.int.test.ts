@@ -100,6 +100,12 @@ describe('wdt-k3 failed list and show, against the real admin API', () => {
     expect(run.stdout).toMatch(/^\s+FCustomerID\s+客户不存在$/m);
     expect(run.stdout).toMatch(/^\s+1\s+2024-03-18 09:59:32\s+K3_TIMEOUT\s+no answer within 60 s$/m);
     expect(run.stdout).toMatch(/^Replay check\s+ok/m);
+    // What the code means and what to do, from the one catalogue: Chinese unless WDT_K3_LANG=en.
+    expect(run.stdout).toMatch(/^Meaning\s+金蝶缺少基础资料: /m);
+    expect(run.stdout).toMatch(/^What to do\s+在金蝶里新增/m);
+    const english = await cli(['failed', 'show', 'so-3'], { env: { WDT_K3_LANG: 'en' } });
+    expect(english.stdout).toMatch(/^Meaning\s+Base data missing in K3: K3 refused the bill/m);
+    expect(english.stdout).toMatch(/^What to do\s+Add the base data in K3/m);
 
     const broken = await cli(['failed', 'show', 'so-4']);
     expect(broken.stdout).toMatch(/^Replay check\s+fails/m);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBeijing, formatDuration, plural } from './format.ts';
+import { formatBeijing, formatDuration, keyValuesFirst, plural } from './format.ts';
 
 describe('formatDuration', () => {
   it.each([
@@ -27,5 +27,15 @@ describe('plural', () => {
     expect(plural(1, 'attempt')).toBe('1 attempt');
     expect(plural(0, 'attempt')).toBe('0 attempts');
     expect(plural(3, 'match', 'matches')).toBe('3 matches');
+  });
+});
+
+describe('keyValuesFirst', () => {
+  it('puts the numbers K3 quotes ahead of its long message, and leaves other messages alone', () => {
+    const k3 =
+      '第1行分录，字段“物料编码”的基础资料“9.99.0002”不存在，或者未审核，或者已禁用；字段“客户”的基础资料“C-01”不存在';
+    expect(keyValuesFirst(k3)).toBe(`[9.99.0002, C-01] ${k3}`);
+    expect(keyValuesFirst('nick_name is empty')).toBe('nick_name is empty');
+    expect(keyValuesFirst('字段“物料编码”是必填项')).toBe('字段“物料编码”是必填项');
   });
 });

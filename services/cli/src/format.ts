@@ -27,3 +27,15 @@ export function yesNo(value: boolean): string {
 export function prettyJson(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
+
+/**
+ * K3 names what is wrong between Chinese quotes, late in a long message (…字段“物料编码”的基础资料
+ * “9.99.0002”不存在…): a table cell cut at its width would lose it. The quoted values that hold a
+ * digit (numbers, not field names) go first, then the message.
+ */
+export function keyValuesFirst(message: string): string {
+  const values = [...new Set([...message.matchAll(/“([^”]{1,80})”/g)].map((m) => m[1] as string))].filter(
+    (value) => /\d/.test(value),
+  );
+  return values.length === 0 ? message : `[${values.join(', ')}] ${message}`;
+}

@@ -38,6 +38,12 @@ describe('wdt-k3 status, pause/resume, backfill, sync orders and dry-run, agains
     expect(run.stdout).toMatch(/^Admin API\s+http:\/\/127\.0\.0\.1:\d+$/m);
     // No loader or page fetcher runs in this test, so the pipeline is not ready: reported, not an error.
     expect(run.stdout).toMatch(/^Ready\s+no: redis ok, consumers:orders failing \(0 workers\)/m);
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^Redis\\s+standalone · master 127\\.0\\.0\\.1:${redis().port} · ready · no failover seen$`,
+        'm',
+      ),
+    );
     expect(run.stdout).toMatch(/^Watermark\s+2024-03-18 10:01:48 \(Beijing\), lag 3m 12s$/m);
     expect(run.stdout).toMatch(/^Last tick\s+2024-03-18 10:04:48 \(Beijing\), 12s ago$/m);
     expect(run.stdout).toMatch(/^Run in flight\s+none$/m);
@@ -49,11 +55,12 @@ describe('wdt-k3 status, pause/resume, backfill, sync orders and dry-run, agains
     expect(run.stdout).toMatch(/^orders-failed\s+no\s+3\s+0\s+0\s+0\s+0\s+\S+$/m);
   });
 
-  it('prints each route answer unchanged under health, queues, sync and failed with --json', async () => {
+  it('prints each route answer unchanged under health, queues, sync, failed, alerts and channels with --json', async () => {
     const run = await readCli(['status', '--json']);
     expect(run.code).toBe(0);
     const status = JSON.parse(run.stdout);
-    expect(Object.keys(status)).toEqual(['health', 'queues', 'sync', 'failed']);
+    expect(Object.keys(status)).toEqual(['health', 'queues', 'sync', 'failed', 'alerts', 'channels']);
+    expect(status.channels).toEqual(await admin.getJson('/alerts/channels'));
     expect(status.sync).toEqual(await admin.getJson('/sync'));
     expect(status.queues).toEqual(await admin.getJson('/queues'));
     expect(status.failed).toEqual(await admin.getJson('/failed?limit=1'));
@@ -78,6 +85,23 @@ describe('wdt-k3 status, pause/resume, backfill, sync orders and dry-run, agains
     const resumed = await cli(['resume', '--json']);
     expect(JSON.parse(resumed.stdout)).toEqual({ resumed: ['wdt-sync', 'wdt-pages', 'orders'] });
     expect(await admin.queues.orders.isPaused()).toBe(false);
+  });
+
+  it('moves the watermark back with a reason, refuses a forward move as the API does, and shows a stuck one', async () => {
+    await admin.syncState.moveWatermark(NOW - 60_000);
+    const back = await cli(['watermark', 'set', '2024-03-18 09:00:00', '--reason', 'reread the morning']);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toMatch(
+      /Watermark moved from 2024-03-18 10:04:00 to 2024-03-18 09:00:00 \(Beijing\)/,
+    );
+    const forward = await cli(['watermark', 'set', '2024-03-18 10:00:00', '--reason', 'skip']);
+    expect(forward.code).not.toBe(0);
+    expect(`${forward.stdout}${forward.stderr}`).toMatch(/moves back only/);
+    expect((await cli(['watermark', 'set', '2024-03-18 08:00:00'])).code).toBe(2);
+    await admin.syncState.moveWatermark(Date.parse('2099-01-01T00:00:00+08:00'));
+    const status = await readCli(['status']);
+    expect(status.stdout).toMatch(/watermark lies in the future/);
+    await admin.syncState.moveWatermark(NOW - 192_000);
   });
 
   it('queues a backfill of a Beijing-time window, and reports a bad window as the API does', async () => {
@@ -154,13 +178,14 @@ describe('wdt-k3 status, pause/resume, backfill, sync orders and dry-run, agains
     });
 
     const issues = await cli(['dry-run', 'CK2']);
-    expect(issues.code).toBe(0);
+    expect(issues.code).toBe(1);
     expect(issues.stdout).toMatch(/^CK2 does not map: 2 issues\.$/m);
     expect(issues.stdout).toMatch(
       /^\s+MAP_INVALID_PRICE\s+details_list\.0\.sell_price\s+sell_price must not be negative/m,
     );
 
     const json = await cli(['dry-run', 'CK2', '--json']);
+    expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ stockoutNo: 'CK2', found: true, result: { ok: false } });
 
     const unknown = await cli(['dry-run', 'CK404']);

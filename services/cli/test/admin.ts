@@ -49,6 +49,8 @@ export interface AdminOptions {
   /** Orders the dry run finds, by stock-out number (in place of WDT). */
   readonly dryRunOrders?: ReadonlyMap<string, RawOrder>;
   readonly now?: () => number;
+  /** The order ledger's pool (migrated), for the ledger's commands. */
+  readonly ledger?: import('pg').Pool;
 }
 
 /**
@@ -74,6 +76,7 @@ export async function startAdmin(redisUrl: string, options: AdminOptions = {}): 
     tokens: [FULL, READ],
     syncState,
     logger,
+    ...(options.ledger === undefined ? {} : { ledger: options.ledger }),
     ...(orders === undefined
       ? {}
       : {

@@ -21,12 +21,15 @@ const schema = z.object({
 
 export type LocalRunOptions = z.output<typeof schema> & {
   readonly redisUrl: string | undefined;
+  /** An existing PostgreSQL for the ledger; unset: an embedded one from npm's binaries. */
+  readonly databaseUrl: string | undefined;
   readonly help: boolean;
 };
 
 export const USAGE = `Usage: ./scripts/start.sh [options]    (or: node services/local-run/src/main.ts [options])
 
-Runs the whole pipeline locally: Redis (REDIS_URL, or redis-server from PATH), wdt-sim and
+Runs the whole pipeline locally: Redis (REDIS_URL, or redis-server from PATH), PostgreSQL for
+the order ledger (DATABASE_URL, or an embedded one from npm's binaries), wdt-sim and
 k3cloud-sim seeded with the same orders, the extractor, N loaders and the admin API, with a
 live progress line and a summary that reconciles WDT against K3. Ctrl-C stops everything.
 
@@ -42,7 +45,7 @@ live progress line and a summary that reconciles WDT against K3. Ctrl-C stops ev
   --summary-json PATH   also write the summary as JSON
   --help                this text`;
 
-/** Flags and the one env var this tool reads (REDIS_URL); every problem is listed at once. */
+/** Flags and the env vars this tool reads (REDIS_URL, DATABASE_URL); every problem is listed at once. */
 export function parseOptions(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
@@ -65,5 +68,7 @@ export function parseOptions(
   });
   const parsed = parseConfig(schema, values, 'options');
   const redisUrl = env.REDIS_URL === undefined || env.REDIS_URL === '' ? undefined : env.REDIS_URL;
-  return { ...parsed, redisUrl, help: values.help };
+  const databaseUrl =
+    env.DATABASE_URL === undefined || env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
+  return { ...parsed, redisUrl, databaseUrl, help: values.help };
 }

@@ -17,6 +17,8 @@ export interface Summary {
   readonly unexplainedBills: number;
   readonly k3Bills: number;
   readonly elapsedMs: number;
+  /** The product's own reconciliation of the same days (issue 17), and whether it agrees. */
+  readonly reconciliation?: { readonly runId: string; readonly agrees: boolean; readonly summary: unknown };
   readonly ok: boolean;
 }
 

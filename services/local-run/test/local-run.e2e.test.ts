@@ -52,6 +52,9 @@ describe('the README run command', () => {
       });
       expect(summary.inK3 + summary.deadLettered).toBe(400);
       expect(summary.deadLettered).toBeGreaterThan(0);
+      // …and the product's own reconciliation of the same days (issue 17) agrees with it.
+      await run.waitForLine(/^ {2}the reconciliation \(rc-[a-z0-9-]+\) agrees with the local check$/, 60_000);
+      expect(summary.reconciliation).toMatchObject({ agrees: true });
 
       // The summary against the K3 simulator itself, which is still up.
       const k3Url = (await run.waitForLine(/^ {2}k3cloud-sim {2}http/)).trim().split(/\s+/)[1] as string;
@@ -66,7 +69,9 @@ describe('the README run command', () => {
         const match = /^ {2}started \S+\s+pid (\d+)$/.exec(line);
         return match === null ? [] : [Number(match[1])];
       });
-      expect(pids.length).toBe(6);
+      // Both simulators, the ledger, two loaders, admin, the reconciler, the extractor, the alerter and
+      // the robot simulator.
+      expect(pids.length).toBe(10);
     } finally {
       // Ctrl-C also when an assertion above failed: a failing test must not leave the pipeline running.
       run.signal('SIGINT');

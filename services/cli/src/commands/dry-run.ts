@@ -1,24 +1,14 @@
-import { z } from 'zod';
+import { type DryRunAnswer, dryRunAnswerSchema } from '@wdt-k3/admin-contract';
 import { flagOption } from '../args.ts';
 import { pathOf } from '../client.ts';
 import { EXIT } from '../errors.ts';
 import { plural, prettyJson } from '../format.ts';
 import type { Style } from '../output.ts';
 import { readAnswer } from './answers.ts';
-import { issueSchema, issueTable } from './failed-show.ts';
+import { issueTable } from './failed-show.ts';
 import type { CommandSpec } from './types.ts';
 
-const dryRunSchema = z.object({
-  stockoutNo: z.string(),
-  found: z.literal(true),
-  order: z.record(z.string(), z.unknown()),
-  result: z.union([
-    z.object({ ok: z.literal(true), model: z.record(z.string(), z.unknown()), unlinked: z.boolean() }),
-    z.object({ ok: z.literal(false), issues: z.array(issueSchema) }),
-  ]),
-});
-
-export type DryRunAnswer = z.output<typeof dryRunSchema>;
+export type { DryRunAnswer };
 
 export function renderDryRun(answer: DryRunAnswer, style: Style, withOrder: boolean): string[] {
   const order = withOrder ? ['', 'WDT order:', prettyJson(answer.order)] : [];
@@ -53,15 +43,10 @@ export const dryRun: CommandSpec = {
       method: 'POST',
       path: pathOf('orders', stockoutNo, 'dry-run'),
     });
+    const answer = readAnswer(dryRunAnswerSchema, body, 'POST /orders/:stockoutNo/dry-run');
     if (ctx.json) ctx.out.json(body);
-    else
-      ctx.out.lines(
-        renderDryRun(
-          readAnswer(dryRunSchema, body, 'POST /orders/:stockoutNo/dry-run'),
-          ctx.out.style,
-          flagOption(args, 'order'),
-        ),
-      );
-    return EXIT.ok;
+    else ctx.out.lines(renderDryRun(answer, ctx.out.style, flagOption(args, 'order')));
+    // An order that does not map is the answer a script must notice: exit 1, like a failed replay.
+    return answer.result.ok ? EXIT.ok : EXIT.apiError;
   },
 };

@@ -1,11 +1,9 @@
-import { z } from 'zod';
+import { discardAnswerSchema } from '@wdt-k3/admin-contract';
 import { requireOption } from '../args.ts';
 import { pathOf } from '../client.ts';
 import { EXIT } from '../errors.ts';
 import { readAnswer } from './answers.ts';
 import type { CommandSpec } from './types.ts';
-
-const discardedSchema = z.object({ discarded: z.string() });
 
 export const failedDiscard: CommandSpec = {
   path: ['failed', 'discard'],
@@ -24,7 +22,8 @@ export const failedDiscard: CommandSpec = {
       body: { reason },
     });
     if (ctx.json) ctx.out.json(body);
-    else ctx.out.line(`Discarded ${readAnswer(discardedSchema, body, `DELETE /failed/${id}`).discarded}.`);
+    else
+      ctx.out.line(`Discarded ${readAnswer(discardAnswerSchema, body, `DELETE /failed/${id}`).discarded}.`);
     return EXIT.ok;
   },
 };

@@ -1,8 +1,9 @@
+import { type DeadLetterListing, deadLetterListingSchema } from '@wdt-k3/admin-contract';
 import { z } from 'zod';
 import { countOption, listOption, stringOption } from '../args.ts';
 import type { AdminClient } from '../client.ts';
 import { EXIT } from '../errors.ts';
-import { plural } from '../format.ts';
+import { keyValuesFirst, plural } from '../format.ts';
 import type { Style } from '../output.ts';
 import { formatTable } from '../table.ts';
 import { readAnswer } from './answers.ts';
@@ -29,25 +30,7 @@ export const FILTER_OPTIONS: OptionSpecs = {
   to: { type: 'string', value: 'T', description: 'failed before T (same forms as --from)' },
 };
 
-export const listItemSchema = z.object({
-  id: z.string(),
-  code: z.string(),
-  message: z.string(),
-  attemptsMade: z.number(),
-  failedAtBeijing: z.string(),
-  stockoutId: z.string().nullable(),
-  orderNo: z.string().nullable(),
-});
-
-export const listingSchema = z.object({
-  items: z.array(listItemSchema),
-  total: z.number(),
-  byCode: z.record(z.string(), z.number()),
-  nextCursor: z.string().nullable(),
-  scanned: z.number(),
-});
-
-export type Listing = z.output<typeof listingSchema>;
+export type Listing = DeadLetterListing;
 
 /** Page size of --all: each page is a full DLQ scan server-side, so fewer pages cost less. */
 const ALL_PAGE_SIZE = 500;
@@ -90,7 +73,7 @@ export function renderListing(listing: Listing, style: Style): string[] {
       item.orderNo ?? item.stockoutId ?? '-',
       item.failedAtBeijing,
       String(item.attemptsMade),
-      item.message,
+      keyValuesFirst(item.message),
     ]),
     style.bold,
   );
@@ -177,7 +160,10 @@ export const failedList: CommandSpec = {
     if (all) {
       const listing = await fetchAll(ctx.client, query, cursor);
       if (ctx.json) ctx.out.json(listing);
-      else ctx.out.lines(renderListing(readAnswer(listingSchema, listing, 'GET /failed'), ctx.out.style));
+      else
+        ctx.out.lines(
+          renderListing(readAnswer(deadLetterListingSchema, listing, 'GET /failed'), ctx.out.style),
+        );
       return EXIT.ok;
     }
     const { body } = await ctx.client.request({
@@ -186,7 +172,8 @@ export const failedList: CommandSpec = {
       query: { ...query, cursor },
     });
     if (ctx.json) ctx.out.json(body);
-    else ctx.out.lines(renderListing(readAnswer(listingSchema, body, 'GET /failed'), ctx.out.style));
+    else
+      ctx.out.lines(renderListing(readAnswer(deadLetterListingSchema, body, 'GET /failed'), ctx.out.style));
     return EXIT.ok;
   },
 };

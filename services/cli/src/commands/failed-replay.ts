@@ -1,4 +1,9 @@
-import { z } from 'zod';
+import {
+  type BulkReplayResult,
+  bulkReplayResultSchema,
+  type ReplayOutcome,
+  replayOutcomeSchema,
+} from '@wdt-k3/admin-contract';
 import { commandUsageError, countOption, flagOption, listOption, stringOption } from '../args.ts';
 import { pathOf } from '../client.ts';
 import { EXIT, type ExitCode } from '../errors.ts';
@@ -9,29 +14,12 @@ import { readAnswer } from './answers.ts';
 import { FILTER_OPTIONS } from './failed-list.ts';
 import type { CommandContext, CommandSpec, ParsedArgs } from './types.ts';
 
-const outcomeSchema = z.object({
-  id: z.string(),
-  jobId: z.string(),
-  edited: z.boolean(),
-  deadLetterRemoved: z.boolean(),
-});
-
-const bulkSchema = z.object({
-  matched: z.number(),
-  dryRun: z.boolean(),
-  selected: z.array(z.string()),
-  replayed: z.array(outcomeSchema),
-  skipped: z.array(z.object({ id: z.string(), code: z.string(), issues: z.unknown().optional() })),
-  failed: z.array(z.object({ id: z.string(), code: z.string(), message: z.string() })),
-  notAttempted: z.array(z.string()),
-});
-
-export type BulkOutcome = z.output<typeof bulkSchema>;
+export type BulkOutcome = BulkReplayResult;
 
 const KEPT_WARNING =
   'The dead letter was kept (removing it failed); the loader removes it once the replay succeeds.';
 
-export function renderReplay(outcome: z.output<typeof outcomeSchema>, style: Style): string[] {
+export function renderReplay(outcome: ReplayOutcome, style: Style): string[] {
   return [
     `Replayed ${outcome.id} as job ${style.bold(outcome.jobId)} in orders${outcome.edited ? ' (edited order)' : ''}.`,
     ...(outcome.deadLetterRemoved ? [] : [style.yellow(KEPT_WARNING)]),
@@ -131,7 +119,7 @@ async function replayOne(ctx: CommandContext, args: ParsedArgs, id: string): Pro
   if (ctx.json) ctx.out.json(answer.body);
   else
     ctx.out.lines(
-      renderReplay(readAnswer(outcomeSchema, answer.body, `POST /failed/${id}/replay`), ctx.out.style),
+      renderReplay(readAnswer(replayOutcomeSchema, answer.body, `POST /failed/${id}/replay`), ctx.out.style),
     );
   return EXIT.ok;
 }
@@ -157,7 +145,7 @@ async function replayMany(ctx: CommandContext, args: ParsedArgs): Promise<ExitCo
     ...(flagOption(args, 'dry-run') ? { dryRun: true } : {}),
   };
   const answer = await ctx.client.request({ method: 'POST', path: '/failed/replay', body });
-  const result = readAnswer(bulkSchema, answer.body, 'POST /failed/replay');
+  const result = readAnswer(bulkReplayResultSchema, answer.body, 'POST /failed/replay');
   if (ctx.json) ctx.out.json(answer.body);
   else ctx.out.lines(renderBulk(result, ctx.out.style));
   // Failures the API reported inside a 200 are still failures for a script.

@@ -1,4 +1,10 @@
-import { z } from 'zod';
+import {
+  type DeadLetterData,
+  type DeadLetterDetail,
+  deadLetterDetailSchema,
+  type MapIssue,
+} from '@wdt-k3/admin-contract';
+import { describeCode, type Language } from '@wdt-k3/jobs';
 import { flagOption } from '../args.ts';
 import { pathOf } from '../client.ts';
 import { EXIT } from '../errors.ts';
@@ -8,42 +14,8 @@ import { cleanCell, formatFields, formatTable, indent } from '../table.ts';
 import { readAnswer } from './answers.ts';
 import type { CommandSpec } from './types.ts';
 
-export const issueSchema = z.object({ code: z.string(), path: z.string(), message: z.string() });
-
-const letterSchema = z.object({
-  order: z.record(z.string(), z.unknown()),
-  source: z.object({
-    runId: z.string(),
-    kind: z.string(),
-    pageNo: z.number().nullable(),
-    fetchedAt: z.number(),
-  }),
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    retryable: z.boolean(),
-    msgCode: z.number().nullable(),
-    fieldErrors: z.array(z.object({ field: z.string().nullable(), message: z.string() })),
-  }),
-  attemptsMade: z.number(),
-  firstEnqueuedAt: z.number(),
-  failedAt: z.number(),
-  history: z.array(z.object({ at: z.number(), attempt: z.number(), code: z.string(), message: z.string() })),
-});
-
-export const detailSchema = z.object({
-  id: z.string(),
-  readable: z.boolean(),
-  createdAt: z.number(),
-  replaysSoFar: z.number(),
-  deadLetter: letterSchema.nullable(),
-  raw: z.unknown().optional(),
-  problems: z.array(z.string()).optional(),
-  orderCheck: z.object({ ok: z.boolean(), issues: z.array(issueSchema) }).nullable(),
-});
-
-export type Detail = z.output<typeof detailSchema>;
-type Letter = z.output<typeof letterSchema>;
+export type Detail = DeadLetterDetail;
+type Letter = DeadLetterData;
 
 const text = (value: unknown): string | null =>
   (typeof value === 'string' && value.trim() !== '') || typeof value === 'number' ? String(value) : null;
@@ -61,7 +33,7 @@ function orderLine(order: Readonly<Record<string, unknown>>): string {
   return cleanCell(parts.filter((part) => part !== null).join(' · '));
 }
 
-export function issueTable(issues: ReadonlyArray<z.output<typeof issueSchema>>, style: Style): string[] {
+export function issueTable(issues: readonly MapIssue[], style: Style): string[] {
   return indent(
     formatTable(
       [{ header: 'CODE' }, { header: 'PATH' }, { header: 'MESSAGE' }],
@@ -71,7 +43,7 @@ export function issueTable(issues: ReadonlyArray<z.output<typeof issueSchema>>, 
   );
 }
 
-function summaryFields(detail: Detail, letter: Letter, style: Style): string[] {
+function summaryFields(detail: Detail, letter: Letter, style: Style, language: Language): string[] {
   const { error, source } = letter;
   const page = source.pageNo === null ? '' : `, page ${source.pageNo}`;
   const check = detail.orderCheck;
@@ -82,9 +54,12 @@ function summaryFields(detail: Detail, letter: Letter, style: Style): string[] {
         ? 'ok: the stored order passes the wire schema'
         : 'fails: a replay needs an edited order or --force';
   const retry = error.retryable ? 'retryable' : 'not retryable';
+  const explained = describeCode(error.code, language);
   return formatFields([
     ['Dead letter', detail.id],
     ['Error', `${style.red(error.code)} (${retry}): ${cleanCell(error.message)}`],
+    ['Meaning', `${explained.title}: ${explained.meaning}`],
+    ['What to do', explained.action],
     ...(error.msgCode === null ? [] : ([['K3 msgCode', String(error.msgCode)]] as const)),
     ['Order', orderLine(letter.order)],
     [
@@ -98,7 +73,7 @@ function summaryFields(detail: Detail, letter: Letter, style: Style): string[] {
   ]);
 }
 
-function letterLines(detail: Detail, letter: Letter, style: Style): string[] {
+function letterLines(detail: Detail, letter: Letter, style: Style, language: Language): string[] {
   const { fieldErrors } = letter.error;
   const check = detail.orderCheck;
   const fieldTable = formatTable(
@@ -122,8 +97,14 @@ function letterLines(detail: Detail, letter: Letter, style: Style): string[] {
     style.bold,
   );
   return [
-    ...summaryFields(detail, letter, style),
-    ...(fieldErrors.length === 0 ? [] : ['', 'K3 field errors:', ...indent(fieldTable)]),
+    ...summaryFields(detail, letter, style, language),
+    ...(fieldErrors.length === 0
+      ? []
+      : [
+          '',
+          letter.error.code.startsWith('MAP_') ? 'Mapping problems:' : 'K3 field errors:',
+          ...indent(fieldTable),
+        ]),
     ...(check === null || check.ok ? [] : ['', 'Replay check issues:', ...issueTable(check.issues, style)]),
     '',
     'Attempts:',
@@ -131,12 +112,13 @@ function letterLines(detail: Detail, letter: Letter, style: Style): string[] {
   ];
 }
 
-export function renderDetail(detail: Detail, style: Style): string[] {
+export function renderDetail(detail: Detail, style: Style, language: Language = 'zh-CN'): string[] {
   const footer = [
     '',
     `Full order: wdt-k3 failed show ${detail.id} --order (edit it, then failed replay --order-file).`,
   ];
-  if (detail.deadLetter !== null) return [...letterLines(detail, detail.deadLetter, style), ...footer];
+  if (detail.deadLetter !== null)
+    return [...letterLines(detail, detail.deadLetter, style, language), ...footer];
   return [
     ...formatFields([
       [
@@ -178,9 +160,16 @@ export const failedShow: CommandSpec = {
     const id = args.positionals[0] ?? '';
     const { body } = await ctx.client.request({ method: 'GET', path: pathOf('failed', id) });
     if (flagOption(args, 'order')) {
-      ctx.out.line(prettyJson(storedOrder(readAnswer(detailSchema, body, `GET /failed/${id}`))));
+      ctx.out.line(prettyJson(storedOrder(readAnswer(deadLetterDetailSchema, body, `GET /failed/${id}`))));
     } else if (ctx.json) ctx.out.json(body);
-    else ctx.out.lines(renderDetail(readAnswer(detailSchema, body, `GET /failed/${id}`), ctx.out.style));
+    else
+      ctx.out.lines(
+        renderDetail(
+          readAnswer(deadLetterDetailSchema, body, `GET /failed/${id}`),
+          ctx.out.style,
+          ctx.language,
+        ),
+      );
     return EXIT.ok;
   },
 };

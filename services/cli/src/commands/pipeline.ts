@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { pauseAnswerSchema, resumeAnswerSchema } from '@wdt-k3/admin-contract';
 import { stringOption } from '../args.ts';
 import { EXIT } from '../errors.ts';
 import { readAnswer } from './answers.ts';
@@ -10,8 +10,6 @@ const AFTER = {
 } as const;
 
 function pipelineCommand(action: 'pause' | 'resume'): CommandSpec {
-  const key = action === 'pause' ? 'paused' : 'resumed';
-  const schema = z.object({ [key]: z.array(z.string()) });
   const spec: CommandSpec = {
     path: [action],
     args: '',
@@ -33,7 +31,11 @@ function pipelineCommand(action: 'pause' | 'resume'): CommandSpec {
         ctx.out.json(body);
         return EXIT.ok;
       }
-      const queues = readAnswer(schema, body, `POST /pipeline/${action}`)[key] ?? [];
+      const what = `POST /pipeline/${action}`;
+      const queues =
+        action === 'pause'
+          ? readAnswer(pauseAnswerSchema, body, what).paused
+          : readAnswer(resumeAnswerSchema, body, what).resumed;
       ctx.out.lines([`${action === 'pause' ? 'Paused' : 'Resumed'} ${queues.join(', ')}.`, AFTER[action]]);
       return EXIT.ok;
     },

@@ -1,22 +1,9 @@
-import { z } from 'zod';
+import { backfillAnswerSchema, syncOrdersAnswerSchema } from '@wdt-k3/admin-contract';
 import { commandUsageError, flagOption, listOption, requireOption } from '../args.ts';
 import { EXIT } from '../errors.ts';
 import { plural } from '../format.ts';
 import { readAnswer } from './answers.ts';
 import type { CommandSpec } from './types.ts';
-
-const backfillSchema = z.object({
-  jobId: z.string(),
-  window: z.object({ from: z.string(), to: z.string() }),
-  dryRun: z.boolean(),
-});
-
-const ordersSchema = z.object({
-  jobId: z.string(),
-  stockoutNos: z.array(z.string()),
-  srcTids: z.array(z.string()),
-  dryRun: z.boolean(),
-});
 
 const DRY_RUN_NOTE = ' Dry run: orders are fetched and mapped; the loader writes nothing.';
 
@@ -57,7 +44,7 @@ export const backfill: CommandSpec = {
       ctx.out.json(body);
       return EXIT.ok;
     }
-    const answer = readAnswer(backfillSchema, body, 'POST /sync/backfill');
+    const answer = readAnswer(backfillAnswerSchema, body, 'POST /sync/backfill');
     ctx.out.line(
       `Backfill queued as job ${ctx.out.style.bold(answer.jobId)}: ${answer.window.from} → ${answer.window.to} (Beijing).${answer.dryRun ? DRY_RUN_NOTE : ''}`,
     );
@@ -101,7 +88,7 @@ export const syncOrders: CommandSpec = {
       ctx.out.json(body);
       return EXIT.ok;
     }
-    const answer = readAnswer(ordersSchema, body, 'POST /sync/orders');
+    const answer = readAnswer(syncOrdersAnswerSchema, body, 'POST /sync/orders');
     const what = [
       answer.stockoutNos.length === 0 ? null : numbers(answer.stockoutNos, 'stock-out', 'stock-outs'),
       answer.srcTids.length === 0 ? null : numbers(answer.srcTids, 'trade id', 'trade ids'),

@@ -1,3 +1,4 @@
+import type { Language } from '@wdt-k3/jobs';
 import type { AdminClient } from '../client.ts';
 import type { ExitCode } from '../errors.ts';
 import type { Output } from '../output.ts';
@@ -28,6 +29,8 @@ export interface CommandContext {
   readonly json: boolean;
   /** A file's text; `-` reads stdin. */
   readonly readInput: (path: string) => Promise<string>;
+  /** Of the error codes' explanations (WDT_K3_LANG). */
+  readonly language: Language;
 }
 
 export interface CommandSpec {

@@ -1,15 +1,18 @@
-# syntax=docker/dockerfile:1
-#
-# One image for every service of wdt-k3-sync: extractor, loader, admin and the two simulators.
+# One image for every service of wdt-k3-sync: extractor, loader, admin, ledger and the two simulators.
 # Node 24 runs the TypeScript sources directly (type stripping), so nothing is compiled: the image
 # is the workspace's sources plus its production dependencies.
+#
+# No `# syntax=` line: it makes BuildKit pull a frontend image from Docker Hub before building,
+# which fails on hosts without Docker Hub (many sites have none, or only a mirror). Nothing here
+# needs more than the frontend built into the engine. The one image pulled is NODE_IMAGE: point it
+# at a mirror with `--build-arg NODE_IMAGE=…` (deploy/README.md).
 #
 #   docker build -t wdt-k3-sync .
 #   docker run --env-file .env wdt-k3-sync node services/loader/src/main.ts
 #   docker run --env-file .env -e SERVICE=loader wdt-k3-sync          # the same, through CMD
 #
-# docker-compose.yml gives each service its command. `pnpm check:deploy` checks in CI that every
-# path copied or run here exists and that the runtime stage is not root (deploy/README.md).
+# docker-compose.yml gives each service its command. CI builds and runs this image on a real
+# engine (pnpm test:deploy, deploy/README.md).
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
@@ -22,7 +25,7 @@ RUN npm install --global --no-audit --no-fund --loglevel=error pnpm@${PNPM_VERSI
 # file are copied, so this layer is rebuilt when dependencies change, not on every source edit.
 FROM pnpm AS fetch
 WORKDIR /fetch
-COPY pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY pnpm-lock.yaml pnpm-workspace.yaml .pnpmfile.mjs ./
 RUN pnpm fetch --prod
 
 # Installs the production dependencies of the services that run in containers (and the workspace
@@ -34,14 +37,17 @@ RUN pnpm fetch --prod
 # development (deploy/README.md shows the error).
 FROM fetch AS build
 WORKDIR /app
-COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .pnpmfile.mjs ./
 COPY packages ./packages
 COPY services ./services
 COPY deploy/healthcheck.ts deploy/health-probe.ts deploy/refuse-demo-token.ts deploy/demo-token.ts ./deploy/
 RUN pnpm install --offline --frozen-lockfile --prod \
       --filter-prod '{./services/extractor}...' --filter-prod '{./services/loader}...' \
-      --filter-prod '{./services/admin}...' --filter-prod '{./services/cli}...' \
-      --filter-prod '{./services/wdt-sim}...' --filter-prod '{./services/k3cloud-sim}...'
+      --filter-prod '{./services/admin}...' --filter-prod '{./services/ledger}...' \
+      --filter-prod '{./services/cli}...' \
+      --filter-prod '{./services/wdt-sim}...' --filter-prod '{./services/k3cloud-sim}...' \
+      --filter-prod '{./services/alerter}...' --filter-prod '{./services/robot-sim}...' \
+      --filter-prod '{./services/reconciler}...'
 
 FROM ${NODE_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="wdt-k3-sync" \
@@ -56,4 +62,4 @@ USER node
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "deploy/healthcheck.ts"]
 # exec: node becomes PID 1 and receives SIGTERM itself (each service shuts down gracefully on it).
-CMD ["sh", "-c", "exec node services/${SERVICE:?set SERVICE to extractor, loader, admin, wdt-sim or k3cloud-sim, or give a command}/src/main.ts"]
+CMD ["sh", "-c", "exec node services/${SERVICE:?set SERVICE to extractor, loader, admin, ledger, wdt-sim or k3cloud-sim, or give a command}/src/main.ts"]

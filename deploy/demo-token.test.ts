@@ -67,6 +67,8 @@ describe('the container healthcheck target', () => {
     });
     expect(probeUrl('wdt-sim', { WDT_SIM_HOST: '::1' })).toEqual({ url: 'http://[::1]:4101/_sim/health' });
     expect(probeUrl('k3cloud-sim', {})).toEqual({ url: 'http://127.0.0.1:4102/_sim/stats' });
+    // The ledger's readiness: Redis, PostgreSQL and its lag (services/ledger/src/health.ts).
+    expect(probeUrl('ledger', {})).toEqual({ url: 'http://127.0.0.1:9103/health' });
     expect(probeUrl('cli', {})).toEqual({ problem: 'no health probe known for service "cli"' });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Which URL the container healthcheck probes, for each service the image runs. Every service
- * already answers a liveness route; only the address differs, and each reads it from its own env
+ * already answers a health route; only the address differs, and each reads it from its own env
  * (the same variables and defaults as its config.ts).
  */
 interface Probe {
@@ -26,12 +26,43 @@ export const PROBES: Readonly<Record<string, Probe>> = {
     defaultPort: 9102,
     path: '/health/live',
   },
+  reconciler: {
+    hostVar: 'OPS_HOST',
+    portVar: 'OPS_PORT',
+    defaultHost: '0.0.0.0',
+    defaultPort: 9105,
+    path: '/health/live',
+  },
+  // Readiness, unlike the others: the ledger's one job is to be current. `/health` fails while
+  // Redis or PostgreSQL does not answer or the oldest unprojected event is older than
+  // LEDGER_HEALTH_MAX_LAG_MS (services/ledger/src/health.ts); nothing depends on its health.
+  ledger: {
+    hostVar: 'OPS_HOST',
+    portVar: 'OPS_PORT',
+    defaultHost: '0.0.0.0',
+    defaultPort: 9103,
+    path: '/health',
+  },
   admin: {
     hostVar: 'ADMIN_HOST',
     portVar: 'ADMIN_PORT',
     defaultHost: '127.0.0.1',
     defaultPort: 4100,
     path: '/health/live',
+  },
+  alerter: {
+    hostVar: 'OPS_HOST',
+    portVar: 'OPS_PORT',
+    defaultHost: '0.0.0.0',
+    defaultPort: 9104,
+    path: '/health/live',
+  },
+  'robot-sim': {
+    hostVar: 'ROBOT_SIM_HOST',
+    portVar: 'ROBOT_SIM_PORT',
+    defaultHost: '127.0.0.1',
+    defaultPort: 4103,
+    path: '/_sim/health',
   },
   'wdt-sim': {
     hostVar: 'WDT_SIM_HOST',

@@ -1,7 +1,7 @@
 /**
  * Container healthcheck for every service of the image (Dockerfile HEALTHCHECK and
  * docker-compose.yml): `node deploy/healthcheck.ts [service]`. Without an argument the service is
- * read from PID 1's command line, so one check fits all five services. Exit 0 healthy, 1 not.
+ * read from PID 1's command line, so one check fits all six services. Exit 0 healthy, 1 not.
  * Uses Node's fetch: the slim image has no curl or wget.
  */
 import { readFileSync } from 'node:fs';

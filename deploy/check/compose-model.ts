@@ -1,123 +1,74 @@
 /**
- * docker-compose.yml as the checks see it: parsed with YAML merge keys (`<<`), every string
- * interpolated the way `docker compose` would with no .env and no shell variables (the demo
- * case), and each service reduced to what the rules look at.
+ * docker-compose.yml as `docker compose config --format json` prints it: parsed, merged,
+ * interpolated and normalised by Compose itself (long forms everywhere), so the rules read
+ * fields instead of re-implementing YAML merge keys, interpolation or short syntaxes.
  */
-import { parse } from 'yaml';
-import { interpolate, interpolationErrors, type VariableUse, variableUses } from './interpolation.ts';
-
-export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface ComposeService {
-  readonly name: string;
-  /** The service after interpolation. */
-  readonly spec: Readonly<Record<string, unknown>>;
-  /** `services/<this>/src/main.ts` found in `command`, if any. */
-  readonly workspaceService: string | undefined;
-  readonly command: readonly string[];
-  readonly environment: Env;
-  readonly profiles: readonly string[];
-  readonly builtHere: boolean;
+  readonly image?: string;
+  readonly build?: { readonly context: string; readonly dockerfile?: string };
+  readonly pull_policy?: string;
+  readonly command?: readonly string[] | null;
+  readonly environment?: Readonly<Record<string, string | null>>;
+  readonly profiles?: readonly string[];
+  readonly depends_on?: Readonly<Record<string, { readonly condition: string }>>;
+  readonly healthcheck?: { readonly test?: readonly string[]; readonly disable?: boolean };
+  readonly ports?: readonly { readonly target: number; readonly published?: string }[];
+  readonly volumes?: readonly { readonly type: string; readonly source?: string; readonly target: string }[];
+  readonly container_name?: string;
 }
 
 export interface ComposeModel {
-  /** The whole file after interpolation (what the schema validates). */
-  readonly document: Record<string, unknown>;
-  readonly services: readonly ComposeService[];
-  readonly uses: readonly { readonly path: string; readonly use: VariableUse }[];
-  readonly problems: readonly string[];
+  readonly services: Readonly<Record<string, ComposeService>>;
 }
 
 const ENTRY = /(?:^|\/)services\/([a-z0-9-]+)\/src\/main\.ts$/;
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The workspace service a container runs: `services/<name>/src/main.ts` in its command. */
+export function workspaceServiceOf(service: ComposeService): string | undefined {
+  for (const word of service.command ?? []) {
+    const match = ENTRY.exec(word);
+    if (match?.[1] !== undefined) return match[1];
+  }
+  return undefined;
 }
 
-function walk(value: unknown, path: string, visit: (text: string, path: string) => string): unknown {
-  if (typeof value === 'string') return visit(value, path);
-  if (Array.isArray(value)) return value.map((item, i) => walk(item, `${path}[${i}]`, visit));
-  if (isRecord(value)) {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [
-        key,
-        walk(item, path === '' ? key : `${path}.${key}`, visit),
-      ]),
-    );
-  }
-  return value;
+/** Services that run redis-server (the bundled Redis). */
+export function redisServices(model: ComposeModel): string[] {
+  return Object.entries(model.services)
+    .filter(([, service]) => service.command?.[0] === 'redis-server')
+    .map(([name]) => name);
 }
 
-/** `environment` in either form (map or `KEY=VALUE` list); a bare key passes the host's value. */
-export function toEnv(value: unknown): Record<string, string | undefined> {
-  if (Array.isArray(value)) {
-    return Object.fromEntries(
-      value.map((item) => {
-        const text = String(item);
-        const at = text.indexOf('=');
-        return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
-      }),
-    );
-  }
-  if (!isRecord(value)) return {};
+/** `--flag value` pairs of a command, as one string per pair (`--appendonly yes`). */
+export function flagPairs(command: readonly string[] | null | undefined): Set<string> {
+  const words = command ?? [];
+  return new Set(words.slice(0, -1).map((word, i) => `${word} ${words[i + 1]}`));
+}
+
+/** Where a service's DATABASE_URL points, when that is a service of the file: the bundled PostgreSQL. */
+export interface DatabaseLink {
+  readonly client: string;
+  readonly server: string;
+  readonly url: URL;
+}
+
+export function databaseLinks(model: ComposeModel): DatabaseLink[] {
+  return Object.entries(model.services).flatMap(([client, service]) => {
+    const raw = service.environment?.DATABASE_URL;
+    if (raw === undefined || raw === null || raw === '') return [];
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      return [];
+    }
+    return model.services[url.hostname] === undefined ? [] : [{ client, server: url.hostname, url }];
+  });
+}
+
+export function environmentOf(service: ComposeService): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [
-      key,
-      item === null || item === undefined ? undefined : String(item),
-    ]),
+    Object.entries(service.environment ?? {}).map(([key, value]) => [key, value ?? '']),
   );
-}
-
-export function toCommand(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  return typeof value === 'string' ? value.split(/\s+/).filter((word) => word !== '') : [];
-}
-
-export function parseCompose(text: string, vars: Env = {}): ComposeModel {
-  let raw: unknown;
-  try {
-    raw = parse(text, { merge: true });
-  } catch (error) {
-    return {
-      document: {},
-      services: [],
-      uses: [],
-      problems: [`docker-compose.yml: ${(error as Error).message}`],
-    };
-  }
-  if (!isRecord(raw))
-    return { document: {}, services: [], uses: [], problems: ['docker-compose.yml: not a mapping'] };
-  const uses: { path: string; use: VariableUse }[] = [];
-  const problems: string[] = [];
-  const document = walk(raw, '', (textValue, path) => {
-    for (const use of variableUses(textValue)) uses.push({ path, use });
-    for (const error of interpolationErrors(textValue)) problems.push(`docker-compose.yml ${path}: ${error}`);
-    const resolved = interpolate(textValue, (name) => vars[name]);
-    for (const error of resolved.errors) problems.push(`docker-compose.yml ${path}: ${error}`);
-    return resolved.value;
-  }) as Record<string, unknown>;
-  const services = Object.entries(isRecord(document.services) ? document.services : {}).map(
-    ([name, value]): ComposeService => {
-      const spec = isRecord(value) ? value : {};
-      const command = toCommand(spec.command);
-      const entry = command.map((word) => ENTRY.exec(word)?.[1]).find((found) => found !== undefined);
-      return {
-        name,
-        spec,
-        workspaceService: entry,
-        command,
-        environment: toEnv(spec.environment),
-        profiles: Array.isArray(spec.profiles) ? spec.profiles.map(String) : [],
-        builtHere: spec.build !== undefined,
-      };
-    },
-  );
-  return { document, services, uses, problems };
-}
-
-/** Paths of repository `.ts` files a command runs or preloads (`./deploy/x.ts` → `deploy/x.ts`). */
-export function scriptPaths(words: readonly string[]): string[] {
-  return words
-    .filter((word) => /^(?:\.\/)?[\w.-]+(?:\/[\w.-]+)*\.ts$/.test(word))
-    .map((word) => word.replace(/^\.\//, ''));
 }

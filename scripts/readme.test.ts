@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 const root = new URL('../', import.meta.url);
 const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');
 
-/** Env keys a zod config schema declares: `  KEY: z…` / `  KEY: envInt…` at the start of a line. */
+/** Env keys a zod config schema declares: `  KEY: z…` at the start of a line, or `z.object({ KEY: …`. */
 function envKeys(source: string): string[] {
-  return [...source.matchAll(/^\s+([A-Z][A-Z0-9_]{2,}):/gm)].map((match) => match[1] as string);
+  return [...source.matchAll(/(?:^\s+|\{\s*)([A-Z][A-Z0-9_]{2,}):/gm)].map((match) => match[1] as string);
 }
 
 describe('the root README', () => {
@@ -17,6 +17,13 @@ describe('the root README', () => {
     'services/extractor/src/config.ts',
     'services/loader/src/config.ts',
     'services/admin/src/config.ts',
+    'services/ledger/src/config.ts',
+    'services/reconciler/src/config.ts',
+    'services/alerter/src/config.ts',
+    'packages/ledger/src/env.ts',
+    'packages/jobs/src/event-emitter.ts',
+    'packages/k3cloud-client/src/env.ts',
+    'packages/wdt-client/src/env.ts',
   ])('names every variable %s reads', (path) => {
     const keys = envKeys(read(path));
     expect(keys.length).toBeGreaterThan(0);

@@ -79,6 +79,66 @@ ensure_redis_server() {
   return 1
 }
 
+# ensure_chromium [--install] [--cjk-fonts]: Debian's chromium at /usr/bin/chromium for the console's
+# browser tests (playwright-core drives it; nothing downloads a browser). --cjk-fonts also installs
+# Noto CJK, so screenshots show Chinese instead of boxes.
+ensure_chromium() {
+  local install="" fonts=""
+  for arg in "$@"; do
+    case "$arg" in --install) install=1 ;; --cjk-fonts) fonts=fonts-noto-cjk ;; esac
+  done
+  local want=""
+  [ -x /usr/bin/chromium ] || want="chromium"
+  if [ -n "$fonts" ] && ! { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; }; then want="$want $fonts"; fi
+  [ -z "$want" ] && return 0
+  if [ -n "$install" ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    _say "installing$([ -n "$want" ] && echo " $want") from Debian's packages"
+    # shellcheck disable=SC2086
+    (apt-get install -y --no-install-recommends $want >&2 ||
+      { apt-get update >&2 && apt-get install -y --no-install-recommends $want >&2; }) || return 1
+    [ -x /usr/bin/chromium ] && return 0
+  fi
+  _say "chromium is not at /usr/bin/chromium: apt-get install chromium (the console's browser tests skip without it)"
+  return 1
+}
+
+# ensure_promtool [--install]: promtool checks deploy/prometheus (alerts.yml and its unit tests).
+# Debian's `prometheus` package ships it; with --install (root, apt-get) it is installed with the
+# daemon kept from starting (policy-rc.d) and stopped if a service manager started it anyway.
+ensure_promtool() {
+  if command -v promtool >/dev/null 2>&1; then return 0; fi
+  if [ "${1:-}" = "--install" ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    _say "installing promtool (Debian's prometheus package; its daemon is not started)"
+    local policy=/usr/sbin/policy-rc.d created=""
+    if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created=1; fi
+    (DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus >&2 ||
+      { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus >&2; })
+    local rc=$?
+    [ -n "$created" ] && rm -f "$policy"
+    if command -v systemctl >/dev/null 2>&1; then systemctl disable --now prometheus >/dev/null 2>&1 || true; fi
+    [ "$rc" = 0 ] && command -v promtool >/dev/null 2>&1 && return 0
+  fi
+  _say "promtool is not on PATH: install Debian's prometheus package (apt-get install prometheus) or Prometheus' release."
+  return 1
+}
+
+# ensure_test_tools [--install]: what the Redis HA tests need beyond redis-server: redis-cli
+# (redis-tools; joins the Cluster fixture) and the openssl CLI (makes the TLS tests' throwaway CA).
+ensure_test_tools() {
+  local missing=()
+  command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  if [ "${#missing[@]}" = 0 ]; then return 0; fi
+  if [ "${1:-}" = "--install" ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    _say "installing ${missing[*]} from Debian's packages"
+    (apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
+      { apt-get update >&2 && apt-get install -y --no-install-recommends "${missing[@]}" >&2; }) || return 1
+    command -v redis-cli >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 && return 0
+  fi
+  _say "the tests need ${missing[*]} (Debian/Ubuntu: apt-get install ${missing[*]})"
+  return 1
+}
+
 ensure_dependencies() {
   (cd "$WDT_K3_ROOT" && pnpm install --frozen-lockfile --prefer-offline --reporter=append-only >&2)
 }

@@ -129,7 +129,10 @@ export function createOrderIntake(deps: IntakeDeps) {
     await enqueueBulk(
       deps.ordersQueue,
       'orderLoad',
-      jobs.map(({ order, id }) => ({ data: { order, source }, options: { jobId: id } })),
+      jobs.map(({ order, id, hash }) => ({
+        data: { order, source, contentHash: hash },
+        options: { jobId: id },
+      })),
     );
     return jobs.length;
   };

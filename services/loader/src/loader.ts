@@ -191,8 +191,9 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
       lastStartedAt = now();
       signals.count(SIGNALS.jobsStarted);
       const jobId = job.id ?? orderJobId(job.data.order);
-      // Every line about this order names it: which job, which stock-out.
-      const orderLog = logger.child({ jobId, stockoutId: String(job.data.order.stockout_id ?? '') });
+      // Every line about this order names it: which job, which stock-out. Made only when a line
+      // is written: a pino child with redaction was 2.6 % of a busy loader's CPU (--cpu-prof).
+      const orderLog = () => logger.child({ jobId, stockoutId: String(job.data.order.stockout_id ?? '') });
       try {
         const result = await processOrder(pipeline, job.data, jobId);
         (result.status === 'saved' ? metrics.billsSaved : metrics.billsAlreadySaved).inc();
@@ -233,7 +234,7 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
           ])
           .catch((emitErr: unknown) => {
             metrics.sideWritesFailed.inc({ kind: 'attempt-event' });
-            orderLog.warn({ err: emitErr }, 'attempt event not written');
+            orderLog().warn({ err: emitErr }, 'attempt event not written');
           });
         await job
           .log(
@@ -250,7 +251,7 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
           .catch((logErr: unknown) => {
             // The attempt history of a later dead letter lacks this attempt; the event has it.
             metrics.sideWritesFailed.inc({ kind: 'job-log' });
-            orderLog.warn({ err: logErr }, 'attempt not written to the job log');
+            orderLog().warn({ err: logErr }, 'attempt not written to the job log');
           });
         // The code leads the message: it is what BullMQ keeps as failedReason.
         if (!error.retryable) throw new UnrecoverableError(`${error.code}: ${error.message}`);

@@ -124,7 +124,9 @@ export async function processOrder(
   jobId: string,
 ): Promise<OrderResult> {
   const orderKey = orderKeyOf(jobId);
-  const contentHash = contentHashOf(data.order);
+  // The extractor's hash is of this very order; a replay (perhaps edited) carries none.
+  const contentHash =
+    data.replay === undefined ? (data.contentHash ?? contentHashOf(data.order)) : contentHashOf(data.order);
   const parsed = parseWdtStockoutOrder(data.order);
   const wdtBill = parsed.ok ? billFromWdt(parsed.value, pipeline.profile) : null;
   const facts = { orderKey, contentHash, billHash: wdtBill?.hash ?? null, bill: wdtBill?.bill ?? null };

@@ -1,5 +1,12 @@
 import type { AddressInfo } from 'node:net';
-import { type EnqueueOptions, enqueueBulk, openQueues, orderJobId, type PipelineQueues } from '@wdt-k3/jobs';
+import {
+  contentHashOf,
+  type EnqueueOptions,
+  enqueueBulk,
+  openQueues,
+  orderJobId,
+  type PipelineQueues,
+} from '@wdt-k3/jobs';
 import { createK3CloudClient } from '@wdt-k3/k3cloud-client';
 import {
   buildK3SimApp,
@@ -139,7 +146,8 @@ export async function enqueueOrders(
     queues.orders,
     'orderLoad',
     orders.map((order, index) => ({
-      data: { order, source: SOURCE },
+      // As the extractor sends them: with the content hash it computed.
+      data: { order, source: SOURCE, contentHash: contentHashOf(order) },
       options: { ...options, jobId: ids[index] as string },
     })),
   );

@@ -26,5 +26,5 @@ run services/k3cloud-sim/bench/batch-save.bench.ts 20000
 run services/loader/bench/claims.bench.ts 20000
 run services/ledger/bench/ledger.bench.ts 100000 20000
 RECONCILER_NODE_OPTIONS=--max-old-space-size=96 run services/reconciler/bench/reconcile.bench.ts 100000
-run services/local-run/bench/redis-memory.bench.ts 10000
+run services/local-run/bench/redis-memory.bench.ts 10000 --summary "$summary"
 node scripts/bench-summary.ts "$summary"

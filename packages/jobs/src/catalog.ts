@@ -263,11 +263,13 @@ export const JOBS = {
     name: 'order.load',
     schema: orderLoadSchema,
     // 10 attempts, 2 s doubling with jitter: retries span about 17 minutes of K3 trouble. A
-    // completed job is kept 7 days, during which re-extracting the order is a no-op (same id).
+    // completed job is kept an hour (at most 20,000): a re-read of a done order is skipped by
+    // the loader's done record (orderDoneKey, 30 days), which costs ~100 bytes where the job
+    // with its WDT payload cost ~4 KB. The extractor sets its own (EXTRACT_KEEP_COMPLETED_*).
     options: {
       attempts: 10,
       backoff: { type: 'exponential', delay: 2_000, jitter: 0.5 },
-      removeOnComplete: { age: 7 * DAY_S, count: 200_000 },
+      removeOnComplete: { age: 3_600, count: 20_000 },
       removeOnFail: { age: 30 * DAY_S },
       keepLogs: 20,
     },

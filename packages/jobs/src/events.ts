@@ -142,3 +142,11 @@ export const orderKeyOf = (jobId: string): string => jobId.replace(/-(r\d+|c[0-9
  */
 export const discardMarkerKey = (prefix: string, orderKey: string): string =>
   `${prefix}:discarded:${orderKey}`;
+
+/**
+ * An order the loader saved (or found saved) in K3: its key → the content hash of what was
+ * loaded, kept `LOADER_DONE_TTL_MS`. The extractor's re-reads compare against it, so completed
+ * order jobs (their whole WDT payload) need not be kept for days for that (issue 15: ~100 bytes
+ * per order instead of ~4 KB).
+ */
+export const orderDoneKey = (prefix: string, orderKey: string): string => `${prefix}:done:${orderKey}`;

@@ -68,6 +68,7 @@ export {
   type EventType,
   eventStreamKey,
   type OrderEvent,
+  orderDoneKey,
   orderKeyOf,
   parseEvent,
 } from './events.ts';

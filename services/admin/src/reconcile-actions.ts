@@ -1,4 +1,4 @@
-import { enqueue, type ReconcileFilter, type ReconcilePeriod } from '@wdt-k3/jobs';
+import { enqueue, orderDoneKey, type ReconcileFilter, type ReconcilePeriod } from '@wdt-k3/jobs';
 import {
   createReconcileStore,
   type LatestResult,
@@ -131,10 +131,13 @@ export function createReconcileActions(ctx: AppContext) {
           if (SYNCABLE.has(item.reason.kind) && item.stockoutNo !== null) syncable.push(item);
           else skipped[item.reason.kind] = (skipped[item.reason.kind] ?? 0) + 1;
         }
-      // An order whose job completed would be skipped by the re-read as done: its bill is gone
-      // from K3, so the finished job is removed first (the loader checks K3 before it saves).
+      // An order the loader finished would be skipped by the re-read as done: its bill is gone
+      // from K3, so its done record and finished job are removed first (the loader checks K3
+      // before it saves).
       for (const item of syncable) {
-        const job = await ctx.queues.orders.getJob(`so-${item.stockoutId}`);
+        const id = `so-${item.stockoutId}`;
+        await ctx.redis.del(orderDoneKey(ctx.prefix, id));
+        const job = await ctx.queues.orders.getJob(id);
         if (job !== undefined && (await job.isCompleted())) await job.remove();
       }
       const jobIds: string[] = [];

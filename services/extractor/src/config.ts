@@ -76,6 +76,10 @@ const envSchema = redisEnvSchema.extend({
   EXTRACT_HEALTH_STALL_MS: ms(10_000, 7 * DAY_MS).default(15 * MINUTE_MS),
   EXTRACT_GUARD_INTERVAL_MS: ms(100, 10 * MINUTE_MS).default(10_000),
   EXTRACT_DATA_LOSS_REWIND_MS: ms(0, 90 * DAY_MS).default(7 * DAY_MS),
+  // Completed order jobs (each with its whole WDT payload, ~4 KB) are kept this long and at most
+  // this many: re-reads compare with the loader's done records, not with them (issue 15).
+  EXTRACT_KEEP_COMPLETED_S: ms(0, 30 * 86_400).default(3_600),
+  EXTRACT_KEEP_COMPLETED_JOBS: ms(0, 1_000_000).default(20_000),
   // Reconciliation pages (issue 17) build each order's bill with the loader's profile: same file.
   MAPPING_PROFILE: z.string().min(1).optional(),
   ...opsEnvFields(9101),
@@ -130,6 +134,8 @@ export interface ExtractorConfig {
     readonly guardIntervalMs: number;
     /** After Redis lost its data: how far before the last known watermark to read again. */
     readonly dataLossRewindMs: number;
+    /** removeOnComplete of the order jobs this extractor enqueues. */
+    readonly keepCompleted: { readonly age: number; readonly count: number };
     readonly dryRun: boolean;
     /** Overrides the wait a WDT rate-limit answer implies (tests shorten it). */
     readonly rateLimitBackoffMs: number | undefined;
@@ -202,6 +208,7 @@ export function loadConfig(
       healthStallMs: e.EXTRACT_HEALTH_STALL_MS,
       guardIntervalMs: e.EXTRACT_GUARD_INTERVAL_MS,
       dataLossRewindMs: e.EXTRACT_DATA_LOSS_REWIND_MS,
+      keepCompleted: { age: e.EXTRACT_KEEP_COMPLETED_S, count: e.EXTRACT_KEEP_COMPLETED_JOBS },
       dryRun: e.EXTRACT_DRY_RUN,
       rateLimitBackoffMs: e.EXTRACT_RATE_LIMIT_BACKOFF_MS,
       lockDurationMs: e.EXTRACT_LOCK_DURATION_MS,

@@ -133,6 +133,7 @@ export async function startExtractor(deps: ExtractorDeps): Promise<Extractor> {
       events,
       verdicts: metrics.intakeVerdicts,
       now,
+      keepCompleted: extract.keepCompleted,
     }),
     // Reconciliation pages store their rows for the comparison and enqueue nothing.
     reconcileIntake: createReconcileIntake(

@@ -4,6 +4,7 @@ import {
   type EventEmitter,
   enqueueBulk,
   type OrderLoadData,
+  orderDoneKey,
   type PageFetchData,
   parseEvent,
   recheckJobId,
@@ -17,26 +18,33 @@ import type { Counter } from 'prom-client';
  * queues' hash tag, so one Cluster slot): discarded by an operator, dead-lettered, queued or being
  * loaded, done (with the content hash the loader saw), or new. An order dead-lettered or discarded
  * is not loaded again by a re-read (issue 13): only an operator's replay or undiscard, or the
- * loader's sweep of parked orders, sends it again.
+ * loader's sweep of parked orders, sends it again. "Done" is the loader's done record
+ * (`orderDoneKey`, kept for days) or, for a loader of an older version, the completed job's
+ * return value: completed jobs are kept only briefly (EXTRACT_KEEP_COMPLETED_S), so their WDT
+ * payloads do not fill Redis.
  */
 const CLASSIFY = `
 local out = {}
-for i = 1, #KEYS, 3 do
+for i = 1, #KEYS, 4 do
   local verdict = 'new'
+  local job = KEYS[i]
   if redis.call('EXISTS', KEYS[i + 2]) == 1 then
     verdict = 'discarded'
   elseif redis.call('EXISTS', KEYS[i + 1]) == 1 then
     verdict = 'dead'
-  elseif redis.call('EXISTS', KEYS[i]) == 1 then
-    if redis.call('HEXISTS', KEYS[i], 'failedReason') == 1 then
-      verdict = 'dead'
-    elseif redis.call('HEXISTS', KEYS[i], 'finishedOn') == 1 then
-      local ok, decoded = pcall(cjson.decode, redis.call('HGET', KEYS[i], 'returnvalue') or 'null')
+  elseif redis.call('HEXISTS', job, 'failedReason') == 1 then
+    verdict = 'dead'
+  elseif redis.call('EXISTS', job) == 1 and redis.call('HEXISTS', job, 'finishedOn') == 0 then
+    verdict = 'queued'
+  else
+    local done = redis.call('GET', KEYS[i + 3])
+    if done then
+      verdict = 'done:' .. done
+    elseif redis.call('EXISTS', job) == 1 then
+      local ok, decoded = pcall(cjson.decode, redis.call('HGET', job, 'returnvalue') or 'null')
       local hash = ''
       if ok and type(decoded) == 'table' and type(decoded['contentHash']) == 'string' then hash = decoded['contentHash'] end
       verdict = 'done:' .. hash
-    else
-      verdict = 'queued'
     end
   end
   out[#out + 1] = verdict
@@ -54,6 +62,8 @@ export interface IntakeDeps {
   readonly events: EventEmitter;
   readonly verdicts: Counter<'verdict'>;
   readonly now: () => number;
+  /** removeOnComplete of the order jobs (EXTRACT_KEEP_COMPLETED_S, EXTRACT_KEEP_COMPLETED_JOBS). */
+  readonly keepCompleted?: { readonly age: number; readonly count: number };
 }
 
 const text = (value: unknown): string | null =>
@@ -68,6 +78,7 @@ export function createOrderIntake(deps: IntakeDeps) {
       jobKey(deps.ordersQueue, id),
       jobKey(deps.failedQueue, id),
       discardMarkerKey(deps.prefix, id),
+      orderDoneKey(deps.prefix, id),
     ]);
     const raw = (await deps.redis.eval(CLASSIFY, keys.length, ...keys)) as string[];
     return raw.map((verdict, index) => {
@@ -131,7 +142,10 @@ export function createOrderIntake(deps: IntakeDeps) {
       'orderLoad',
       jobs.map(({ order, id, hash }) => ({
         data: { order, source, contentHash: hash },
-        options: { jobId: id },
+        options: {
+          jobId: id,
+          ...(deps.keepCompleted === undefined ? {} : { removeOnComplete: { ...deps.keepCompleted } }),
+        },
       })),
     );
     return jobs.length;

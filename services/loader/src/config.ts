@@ -40,6 +40,15 @@ const envSchema = redisEnvSchema.extend({
         .max(366 * 86_400_000),
     )
     .default(30 * 86_400_000),
+  // How long a saved order is remembered for the extractor's re-reads (orderDoneKey).
+  LOADER_DONE_TTL_MS: positive
+    .pipe(
+      z
+        .number()
+        .min(60_000)
+        .max(366 * 86_400_000),
+    )
+    .default(30 * 86_400_000),
   LOADER_PARKED_SWEEP_INTERVAL_MS: positive.pipe(z.number().min(1_000).max(86_400_000)).default(10 * 60_000),
   LOADER_PARKED_HORIZON_MS: positive
     .pipe(
@@ -80,6 +89,8 @@ export interface LoaderConfig {
     readonly billClaims: boolean;
     /** How long the owner of a saved bill number is remembered (collision detection). */
     readonly billOwnerTtlMs: number;
+    /** How long the done record of a saved order is kept (the extractor's re-reads read it). */
+    readonly doneTtlMs: number;
     /** How often parked dead letters (K3_SOURCE_ORDER_NOT_FOUND) are checked, and how old they may be. */
     readonly parkedSweepIntervalMs: number;
     readonly parkedHorizonMs: number;
@@ -136,6 +147,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): L
       shutdownTimeoutMs: e.LOADER_SHUTDOWN_TIMEOUT_MS,
       billClaims: e.LOADER_BILL_CLAIMS,
       billOwnerTtlMs: e.LOADER_BILL_OWNER_TTL_MS,
+      doneTtlMs: e.LOADER_DONE_TTL_MS,
       parkedSweepIntervalMs: e.LOADER_PARKED_SWEEP_INTERVAL_MS,
       parkedHorizonMs: e.LOADER_PARKED_HORIZON_MS,
       claimTtlMs,

@@ -170,7 +170,10 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
     linkMode: settings.linkMode,
     lookups,
     saver,
-    owners: createBillOwners(deps.producer, prefix, settings.billOwnerTtlMs),
+    owners: createBillOwners(deps.producer, prefix, {
+      ownerTtlMs: settings.billOwnerTtlMs,
+      doneTtlMs: settings.doneTtlMs,
+    }),
     onUnlinked: () => metrics.unlinked.inc(),
   };
   let lastStartedAt: number | null = null;

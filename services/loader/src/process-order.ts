@@ -139,23 +139,21 @@ export async function processOrder(
     const existing = billNo === null ? null : await pipeline.lookups.billId(billNo);
     if (billNo === null || existing === null) throw err;
     await assertOwner(pipeline, billNo, orderKey);
+    await pipeline.owners.settle(billNo, orderKey, contentHash);
     return { status: 'already-saved', id: existing, number: billNo, unlinked: false, ...facts };
   }
   const outcome = await pipeline.saver.save(prepared.billNo, prepared.model);
   // Bills K3 took without a sales-order link, not those it refused or already had.
   if (prepared.unlinked && outcome.status === 'saved') pipeline.onUnlinked?.();
   if (outcome.status === 'already-saved') await assertOwner(pipeline, outcome.number, orderKey);
-  else await pipeline.owners.record(outcome.number, orderKey);
+  await pipeline.owners.settle(outcome.number, orderKey, contentHash);
   return { ...outcome, unlinked: prepared.unlinked, ...facts };
 }
 
+/** Throws when K3's bill `billNo` was saved for another order; no owner recorded counts as this one. */
 async function assertOwner(pipeline: OrderPipeline, billNo: string, orderKey: string): Promise<void> {
   const owner = await pipeline.owners.ownerOf(billNo);
-  if (owner === null) {
-    await pipeline.owners.record(billNo, orderKey);
-    return;
-  }
-  if (owner === orderKey) return;
+  if (owner === null || owner === orderKey) return;
   throw new OrderError(
     LOADER_ERROR_CODES.billNumberTaken,
     `K3 bill ${billNo} was saved for stock-out ${owner}; this stock-out (${orderKey}) has the same number`,

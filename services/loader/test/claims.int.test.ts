@@ -86,7 +86,10 @@ describe('bill claims between loaders, with K3 allowing duplicate bill numbers',
       { cacheTtlMs: 60_000, missTtlMs: 1_000, batchWaitMs: 5 },
       logger,
     );
-    const owners = createBillOwners(connection, config.redis.queuePrefix, 86_400_000);
+    const owners = createBillOwners(connection, config.redis.queuePrefix, {
+      ownerTtlMs: 86_400_000,
+      doneTtlMs: 86_400_000,
+    });
     const pipeline = {
       profile: DEFAULT_MAPPING_PROFILE,
       linkMode: 'required' as const,

@@ -3,9 +3,13 @@
  * admin) moves N orders (default 10,000, 2 % invalid) through a fresh redis-server; then every
  * key is measured with MEMORY USAGE and grouped by what holds it. Prints bytes per retained
  * order and per queue; checks its own result (every order in K3 once or dead-lettered).
- * Run: node services/local-run/bench/redis-memory.bench.ts [orders]
+ * Then what stays once the retention has passed (issue 15's "Redis ≤ 0.5 KB per order kept"):
+ * completed order and page jobs removed as their removeOnComplete age does an hour later, the
+ * loader's lookup cache expired as its 10-minute TTL does; kept are the done records, the bill
+ * owners and the dead letters. The figure is per order of the run.
+ * Run: node services/local-run/bench/redis-memory.bench.ts [orders] [--summary <file>]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeQueues, openQueues } from '@wdt-k3/jobs';
@@ -17,7 +21,10 @@ import { parseOptions } from '../src/options.ts';
 import { reconcile } from '../src/reconcile.ts';
 import { startServices } from '../src/services.ts';
 
-const count = Number(process.argv[2] ?? 10_000);
+const args = process.argv.slice(2);
+const summaryAt = args.indexOf('--summary');
+const summaryFile = summaryAt === -1 ? undefined : args[summaryAt + 1];
+const count = Number(args.find((arg, index) => index !== summaryAt + 1 && /^\d+$/.test(arg)) ?? 10_000);
 const PREFIX = 'mem';
 
 const redis = await startRedisServer({ appendOnly: false });
@@ -53,25 +60,7 @@ try {
   // Stop the services first: what stays is what a deployment keeps between runs.
   await fleet.stop(['extractor', 'loader', 'admin'], 15_000);
 
-  const families = new Map<string, { keys: number; bytes: number }>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'COUNT', 1000);
-    cursor = next;
-    const pipeline = client.pipeline();
-    for (const key of keys) pipeline.memory('USAGE', key, 'SAMPLES', '0');
-    const sizes = (await pipeline.exec()) ?? [];
-    keys.forEach((key, index) => {
-      const [, first = '', second = ''] = key.split(':');
-      const family = ['extractor', 'admin', 'loader'].includes(first)
-        ? `${first}:${second}`
-        : `queue ${first}`;
-      const entry = families.get(family) ?? { keys: 0, bytes: 0 };
-      entry.keys += 1;
-      entry.bytes += Number(sizes[index]?.[1] ?? 0);
-      families.set(family, entry);
-    });
-  } while (cursor !== '0');
+  const families = await measureFamilies();
   const used = Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1]) - baseline;
   const kib = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KiB`;
   const [completed, dead, pages] = await Promise.all([
@@ -97,10 +86,63 @@ try {
               : '';
     console.log(`  ${family.padEnd(22)} ${String(keys).padStart(7)} keys ${kib(bytes).padStart(10)}${per}`);
   }
+
+  // An hour later: what removeOnComplete's age and the cache TTL will have removed by then.
+  await queues.orders.clean(0, 1_000_000, 'completed');
+  await queues.pages.clean(0, 1_000_000, 'completed');
+  let cacheCursor = '0';
+  do {
+    const [next, keys] = await client.scan(cacheCursor, 'MATCH', `${settings.queuePrefix}:loader:cache*`, 'COUNT', 1000);
+    cacheCursor = next;
+    if (keys.length > 0) await client.unlink(...keys);
+  } while (cacheCursor !== '0');
+  const keptFamilies = await measureFamilies();
+  for (const [family, { keys, bytes }] of [...keptFamilies]
+    .sort((a, b) => b[1].bytes - a[1].bytes)
+    .slice(0, 6))
+    console.log(`  kept: ${family.padEnd(22)} ${String(keys).padStart(7)} keys ${kib(bytes).padStart(10)}`);
+  const keptUsed = Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1]) - baseline;
+  // What the keys hold (MEMORY USAGE), per order of the run: what grows with orders. used_memory
+  // also holds what does not (loaded scripts, client buffers, the keyspace's tables at their peak).
+  const keptBytes = [...keptFamilies.values()].reduce((sum, { bytes }) => sum + bytes, 0);
+  const perOrder = keptBytes / count;
+  console.log(
+    `  kept after the retention (an hour on): keys ${kib(keptBytes)} = ${Math.round(perOrder)} bytes per order ` +
+      `(done records, bill owners, ${dead} dead letters, state; goal ≤ 512); used_memory ${kib(keptUsed)} over the empty server`,
+  );
+  if (summaryFile !== undefined)
+    appendFileSync(
+      summaryFile,
+      `${JSON.stringify({ name: 'redis kept', figure: `${Math.round(perOrder)} B/order`, ratio: perOrder / 512, of: '512 B/order (goal ≤ 1)', note: `${count.toLocaleString('en-US')} orders, ${dead} dead letters` })}\n`,
+    );
 } finally {
   await fleet.stop(['extractor', 'loader', 'admin'], 15_000);
   await closeQueues(queues);
   client.disconnect();
   await redis.dispose();
   rmSync(runDir, { recursive: true, force: true });
+}
+
+/** MEMORY USAGE of every key, grouped by what holds it (a queue, a loader or extractor family). */
+async function measureFamilies(): Promise<Map<string, { keys: number; bytes: number }>> {
+  const families = new Map<string, { keys: number; bytes: number }>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'COUNT', 1000);
+    cursor = next;
+    const pipeline = client.pipeline();
+    for (const key of keys) pipeline.memory('USAGE', key, 'SAMPLES', '0');
+    const sizes = (await pipeline.exec()) ?? [];
+    keys.forEach((key, index) => {
+      const [, first = '', second = ''] = key.split(':');
+      const family = ['extractor', 'admin', 'loader'].includes(first)
+        ? `${first}:${second}`
+        : `queue ${first}`;
+      const entry = families.get(family) ?? { keys: 0, bytes: 0 };
+      entry.keys += 1;
+      entry.bytes += Number(sizes[index]?.[1] ?? 0);
+      families.set(family, entry);
+    });
+  } while (cursor !== '0');
+  return families;
 }

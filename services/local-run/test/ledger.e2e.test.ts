@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openQueues, type PipelineQueues } from '@wdt-k3/jobs';
+import { openQueues, orderKeyOf, type PipelineQueues } from '@wdt-k3/jobs';
 import {
   createRedis,
   parseConfig,
@@ -160,7 +160,7 @@ describe('the order ledger in a running pipeline', () => {
 
     // What days of retention do: every finished job gone from the queue.
     await queues.orders.clean(0, 100_000, 'completed');
-    await admin('POST', '/sync/backfill', {
+    const backfill = await admin<{ jobId: string }>('POST', '/sync/backfill', {
       from: new Date(window.fromMs).toISOString(),
       to: new Date(window.toMs).toISOString(),
     });
@@ -174,6 +174,17 @@ describe('the order ledger in a running pipeline', () => {
       description: 'the twin dead-lettered',
     });
     await settled('the backfill loaded');
+    await waitFor(async () => (await queues.sync.getJob(`commit-bf-${backfill.jobId}`))?.isCompleted(), {
+      timeoutMs: 120_000,
+      description: 'the backfill committed',
+    });
+    await settled('the backfill loaded');
+    // The loader's done records, not retained jobs, told the re-read what was done: of the saved
+    // orders only those WDT changed (and the edited replay's unedited original, which the ledger
+    // knows is no change) were loaded again, each as a recheck.
+    const reloaded = (await queues.orders.getJobs(['completed'], 0, -1)).map((job) => String(job.id));
+    expect(new Set(reloaded.map(orderKeyOf))).toEqual(new Set([keyOf(remarked), keyOf(broken), edited]));
+    expect(reloaded.every((id) => /-c[0-9a-f]{12}$/.test(id))).toBe(true);
 
     // Re-reads found every saved bill: nothing was saved twice, nothing dead-lettered again.
     const after = await k3BillNumbers(endpoints.k3Url);

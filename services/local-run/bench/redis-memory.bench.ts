@@ -92,7 +92,13 @@ try {
   await queues.pages.clean(0, 1_000_000, 'completed');
   let cacheCursor = '0';
   do {
-    const [next, keys] = await client.scan(cacheCursor, 'MATCH', `${settings.queuePrefix}:loader:cache*`, 'COUNT', 1000);
+    const [next, keys] = await client.scan(
+      cacheCursor,
+      'MATCH',
+      `${settings.queuePrefix}:loader:cache*`,
+      'COUNT',
+      1000,
+    );
     cacheCursor = next;
     if (keys.length > 0) await client.unlink(...keys);
   } while (cacheCursor !== '0');

@@ -10,8 +10,12 @@ export interface DatabaseSettings {
 }
 
 /**
- * A connection pool whose idle-connection errors (the server restarted, the network dropped) are
- * logged, not thrown: pg emits them on the pool, where an unhandled 'error' would end the process.
+ * A connection pool whose connection errors (the server restarted, the network dropped) are
+ * logged, not thrown. pg emits them on the pool for an idle connection, and on the client itself
+ * for one checked out (a transaction between two statements): an unhandled 'error' there ended
+ * the process (an uncaught ECONNRESET, found by the consumer test killing PostgreSQL mid-batch).
+ * Every client gets a listener when it connects; the statement in flight still fails, and the
+ * pool drops the broken client when it is released.
  */
 export function createPool(settings: DatabaseSettings, logger?: Logger): pg.Pool {
   const pool = new pg.Pool({
@@ -21,7 +25,11 @@ export function createPool(settings: DatabaseSettings, logger?: Logger): pg.Pool
     statement_timeout: settings.statementTimeoutMs,
     connectionTimeoutMillis: 10_000,
   });
-  pool.on('error', (err) => logger?.warn({ err: { message: err.message } }, 'postgres connection error'));
+  const onError = (err: Error): void => {
+    logger?.warn({ err: { message: err.message } }, 'postgres connection error');
+  };
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   return pool;
 }
 

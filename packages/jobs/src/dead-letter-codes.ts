@@ -436,13 +436,13 @@ const ENTRIES = {
   K3_GATEWAY_ERROR: {
     zh: t(
       '金蝶网关拒绝',
-      '金蝶云网关拒绝了请求（HTTP 519 或 4xx），通常是应用 ID、密钥或授权的问题。',
-      '核对 K3_APP_ID、K3_APP_SECRET 和第三方系统登录授权，修正后按代码重放。',
+      '金蝶云网关拒绝了调用（凭据以外的原因，例如 5001 接口不存在，或网关自身故障；凭据被拒记为 K3_AUTH_FAILED）。',
+      '查看消息中的 errcode：5001 时核对 K3_BASE_URL 与接口地址；其他情况等网关恢复，然后按代码重放。',
     ),
     en: t(
       'K3 gateway refusal',
-      'Kingdee’s API gateway refused the call (HTTP 519 or 4xx), usually the app id, secret or authorisation.',
-      'Check K3_APP_ID, K3_APP_SECRET and the third-party login authorisation; replay by code.',
+      'Kingdee’s API gateway refused the call for a reason other than credentials (e.g. errcode 5001, API not found, or trouble in the gateway itself; refused credentials are K3_AUTH_FAILED).',
+      'Read the errcode in the message: for 5001 check K3_BASE_URL and the API path; otherwise wait for the gateway to recover; replay by code.',
     ),
   },
   K3_SERVER_EXCEPTION: {

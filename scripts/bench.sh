@@ -3,7 +3,8 @@
 # figures; nothing here asserts on time (the numbers depend on the machine and its load). Rows
 # that are ratios (WDT budget, ceiling, loader) also go to one summary table printed at the end.
 # Every bench checks its own result and exits non-zero when it fails, which stops this script.
-# --quick: the WDT budget for 1 minute, the loader over 5,000 orders, and nothing else.
+# --quick: the WDT budget for 1 minute, the loader over 5,000 orders, the pipeline over 5,000
+# orders, and nothing else.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 quick=false
@@ -14,12 +15,14 @@ run() { printf '\n== %s\n' "$*"; node "$@"; }
 if $quick; then
   run services/extractor/bench/wdt-budget.bench.ts --quick --summary "$summary"
   run services/loader/bench/loader.bench.ts --quick --summary "$summary"
+  run services/local-run/bench/pipeline.bench.ts --quick --summary "$summary"
   node scripts/bench-summary.ts "$summary"
   exit 0
 fi
 run packages/mapping/bench/mapping.bench.ts
 run services/extractor/bench/wdt-budget.bench.ts --summary "$summary"
 run services/loader/bench/loader.bench.ts 20000 --summary "$summary"
+run services/local-run/bench/pipeline.bench.ts --summary "$summary"
 run packages/sim-data/bench/dataset.bench.ts 1000000
 run services/wdt-sim/bench/serve.bench.ts
 run services/k3cloud-sim/bench/batch-save.bench.ts 20000

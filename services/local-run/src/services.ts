@@ -9,8 +9,8 @@ import type { Fleet } from './fleet.ts';
 import type { LocalRunOptions } from './options.ts';
 
 /** The simulators' demo credentials, read from their own config defaults so they always match. */
-const WDT = loadWdtSimConfig({}).sim;
-const K3 = simCredentials(loadK3SimConfig({}));
+export const WDT = loadWdtSimConfig({}).sim;
+export const K3 = simCredentials(loadK3SimConfig({}));
 
 export interface Endpoints {
   readonly wdtUrl: string;
@@ -41,7 +41,7 @@ const post = async (url: string, method: 'POST' | 'PUT', body: unknown): Promise
 };
 
 /** Seeds both simulators from one seed and window, so every WDT order resolves in K3. */
-async function seedSimulators(
+export async function seedSimulators(
   wdtUrl: string,
   k3Url: string,
   options: LocalRunOptions,
@@ -82,6 +82,8 @@ export type ServiceEnv = Partial<
 > & {
   /** Settings for the alerter over the demo defaults, given the robot simulator's URL. */
   readonly alerter?: (robotSimUrl: string) => Readonly<Record<string, string>>;
+  /** Sets the simulators up (latency, cost model) after seeding, before any service calls them. */
+  readonly simulators?: (urls: { readonly wdtUrl: string; readonly k3Url: string }) => Promise<void>;
 };
 
 /**
@@ -127,6 +129,7 @@ export async function startServices(
     fleet.start('k3cloud-sim', 'k3cloud-sim', { K3_SIM_PORT: String(k3Port) }, /k3cloud-sim listening/),
   ]);
   await seedSimulators(wdtUrl, k3Url, options, window);
+  await serviceEnv.simulators?.({ wdtUrl, k3Url });
 
   const wdtEnv = {
     WDT_BASE_URL: `${wdtUrl}/router/qm`,

@@ -1,6 +1,8 @@
 export { type BlockingNumber, blockingNumbers, type FieldError } from './blocking.ts';
 export {
+  attemptEntrySchema,
   type DeadLetterData,
+  deadLetterPriorSchema,
   deadLetterSchema,
   type ExtractFilter,
   type ExtractWindow,
@@ -24,6 +26,7 @@ export {
   type RunKind,
   reconcileFilterSchema,
   reconcilePeriodSchema,
+  replayEntrySchema,
   type WalkStep,
   walkStepSchema,
   windowSchema,
@@ -39,7 +42,54 @@ export {
   type Language,
   languageOf,
 } from './dead-letter-codes.ts';
-export { nextReplayJobId, replayBaseId, replaySequenceKey } from './dead-letter-replay.ts';
+export {
+  type DiscardOutcome,
+  discardDeadLetter,
+  idText,
+  type UndiscardOutcome,
+  undiscardOrder,
+} from './dead-letters/discard.ts';
+export { DEAD_LETTER_ERROR_CODES, DeadLetterError, type DeadLetterErrorCode } from './dead-letters/errors.ts';
+export {
+  type AttemptLog,
+  type CataloguedFailure,
+  decodeFailureReason,
+  type Failure,
+  failureError,
+  failureSchema,
+  formatAttemptLog,
+  formatFailureReason,
+  parseAttemptLogs,
+  readFailureReason,
+} from './dead-letters/failure.ts';
+export { DeadLetterIndex, type SummarizeDeadLetter } from './dead-letters/listing.ts';
+export { buildDeadLetter, letterHasJob } from './dead-letters/record.ts';
+export {
+  type DeadLetterDeps,
+  nextReplayJobId,
+  type Replayed,
+  type ReplayRequest,
+  replayDeadLetter,
+  replaySequenceKey,
+  replaysSoFar,
+} from './dead-letters/replay.ts';
+export {
+  deadLetterIdOf,
+  deadLetterLockKey,
+  findDeadLetter,
+  type LoadedDeadLetter,
+  type LockDeps,
+  loadDeadLetter,
+  parseDeadLetter,
+  withDeadLetterLock,
+} from './dead-letters/store.ts';
+export {
+  copyToDeadLetters,
+  type DeadLettered,
+  deadLetterJob,
+  reconcileDeadLetters,
+  removeFailedJob,
+} from './dead-letters/write.ts';
 export {
   assertHandlers,
   createProcessor,

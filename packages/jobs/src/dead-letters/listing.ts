@@ -1,31 +1,35 @@
 import type { RedisConnection } from '@wdt-k3/runtime';
 import type { Queue } from 'bullmq';
-import { type DeadLetterSummary, summarizeDeadLetter } from './dead-letter-query.ts';
 
 const ID_CHUNK = 5_000;
 const STAMP_CHUNK = 1_000;
 const FETCH_CHUNK = 200;
 
+/** A listing's view of one letter, built from its id, stored data and creation time. */
+export type SummarizeDeadLetter<S> = (id: string, data: unknown, createdAt: number) => S;
+
 /**
- * The dead-letter queue has no secondary index (the loader writes plain BullMQ jobs), so every
+ * The dead-letter queue has no secondary index (letters are plain BullMQ jobs), so every
  * listing, bulk replay and metrics scrape scans it. Cost per scan: the job ids (LRANGE in chunks
  * of 5,000, ~20 bytes each) and one HGET of `timestamp` per job (pipelined, chunks of 1,000);
  * only jobs not seen before are read in full (~5-10 KB each, chunks of 200). Summaries are cached
  * by id and creation time, so a DLQ of 50,000 costs ~1 MB of ids and stamps per scan once warm,
  * and ~15 MB of memory here; the first scan after start-up reads every job once.
  */
-export class DeadLetterIndex {
+export class DeadLetterIndex<S> {
   readonly #queue: Queue;
   readonly #redis: RedisConnection;
-  readonly #cache = new Map<string, { createdAt: number; summary: DeadLetterSummary }>();
+  readonly #summarize: SummarizeDeadLetter<S>;
+  readonly #cache = new Map<string, { createdAt: number; summary: S }>();
 
-  constructor(queue: Queue, redis: RedisConnection) {
+  constructor(queue: Queue, redis: RedisConnection, summarize: SummarizeDeadLetter<S>) {
     this.#queue = queue;
     this.#redis = redis;
+    this.#summarize = summarize;
   }
 
   /** Every dead letter now in the queue, unordered. */
-  async scan(): Promise<DeadLetterSummary[]> {
+  async scan(): Promise<S[]> {
     const ids = await this.#readIds();
     const stamps = await this.#readCreatedAt(ids);
     const missing = ids.filter((id, index) => {
@@ -34,7 +38,7 @@ export class DeadLetterIndex {
     });
     await this.#load(missing);
     const present = new Set<string>();
-    const summaries: DeadLetterSummary[] = [];
+    const summaries: S[] = [];
     ids.forEach((id, index) => {
       const cached = this.#cache.get(id);
       // A null stamp: removed between LRANGE and HGET (replayed or discarded meanwhile).
@@ -85,7 +89,7 @@ export class DeadLetterIndex {
         if (job?.id === undefined) continue;
         this.#cache.set(job.id, {
           createdAt: job.timestamp,
-          summary: summarizeDeadLetter(job.id, job.data, job.timestamp),
+          summary: this.#summarize(job.id, job.data, job.timestamp),
         });
       }
     }

@@ -2,13 +2,14 @@ import { testLogger, useRedisServer, waitFor } from '@wdt-k3/testkit';
 import { type Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobInput } from '../catalog.ts';
+import type { DeadLetterData, JobInput } from '../catalog.ts';
 import { createProcessor, enqueue } from '../dispatch.ts';
 import { createEventEmitter, type EventEmitter } from '../event-emitter.ts';
 import { decodeEvent, eventStreamKey, type OrderEvent } from '../events.ts';
 import { closeQueues, openQueues, type PipelineQueues } from '../open-queues.ts';
 import { QUEUES } from '../queues.ts';
 import { failureError, formatAttemptLog } from './failure.ts';
+import { DeadLetterIndex } from './listing.ts';
 import { replayDeadLetter } from './replay.ts';
 import { findDeadLetter } from './store.ts';
 import { copyToDeadLetters, deadLetterJob, reconcileDeadLetters } from './write.ts';
@@ -58,12 +59,11 @@ describe('dead letters: one home, one identity, one history (real Redis and work
     redis.disconnect();
   });
 
+  // The state first, then the job: a job read while still active would lack its failedReason.
   const failedJob = async (jobId: string): Promise<Job> =>
     waitFor(
-      async () => {
-        const job = await queues.orders.getJob(jobId);
-        return job !== undefined && (await job.isFailed()) ? job : undefined;
-      },
+      async () =>
+        (await queues.orders.getJobState(jobId)) === 'failed' ? queues.orders.getJob(jobId) : undefined,
       { description: `${jobId} failed` },
     );
 
@@ -158,16 +158,27 @@ describe('dead letters: one home, one identity, one history (real Redis and work
   it('a replay whose letter could not be removed still ends in one letter with one history', async () => {
     await deadLetterJob(queues, await fail(9), now(), events);
     const before = await queues.failed.getJob('so-9');
+    const index = new DeadLetterIndex(queues.failed, redis, (id, data) => ({
+      id,
+      runs: new Set((data as DeadLetterData).history.map((entry) => entry.jobId)).size,
+    }));
     await replayDeadLetter(deps(), { id: 'so-9', by: 'ops' });
     // The letter is back as if its removal after the add had failed (replayDeadLetter answers
     // deadLetterRemoved: false then): the replay's failure must update it, not be dropped.
     await enqueue(queues.failed, 'deadLetter', before?.data as JobInput<'deadLetter'>, { jobId: 'so-9' });
+    expect((await index.scan()).filter((summary) => summary.id === 'so-9')).toEqual([
+      { id: 'so-9', runs: 1 },
+    ]);
     await deadLetterJob(queues, await failedJob('so-9-r1'), now(), events);
     expect(await queues.failed.getJob('so-9-r1')).toBeUndefined();
     const letter = (await findDeadLetter(queues, 'so-9'))?.letter;
     expect(letter?.lastJobId).toBe('so-9-r1');
     expect(letter?.history.map((entry) => entry.jobId)).toEqual(['so-9', 'so-9-r1']);
     expect(letter?.replays.map((entry) => entry.jobId)).toEqual(['so-9-r1']);
+    // Rewritten in place (same creation time): the listing's cache reads it again.
+    expect((await index.scan()).filter((summary) => summary.id === 'so-9')).toEqual([
+      { id: 'so-9', runs: 2 },
+    ]);
   });
 
   it('a failed job without an attempt log gets its catalogued code from the failure document', async () => {
@@ -190,10 +201,8 @@ describe('dead letters: one home, one identity, one history (real Redis and work
     try {
       await other.orders.add('order.load', { order: 'not an object' }, { jobId: 'so-11' });
       const job = await waitFor(
-        async () => {
-          const found = await other.orders.getJob('so-11');
-          return found !== undefined && (await found.isFailed()) ? found : undefined;
-        },
+        async () =>
+          (await other.orders.getJobState('so-11')) === 'failed' ? other.orders.getJob('so-11') : undefined,
         { description: 'so-11 refused' },
       );
       await deadLetterJob(other, job, now(), events);

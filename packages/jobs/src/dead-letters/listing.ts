@@ -11,16 +11,16 @@ export type SummarizeDeadLetter<S> = (id: string, data: unknown, createdAt: numb
 /**
  * The dead-letter queue has no secondary index (letters are plain BullMQ jobs), so every
  * listing, bulk replay and metrics scrape scans it. Cost per scan: the job ids (LRANGE in chunks
- * of 5,000, ~20 bytes each) and one HGET of `timestamp` per job (pipelined, chunks of 1,000);
- * only jobs not seen before are read in full (~5-10 KB each, chunks of 200). Summaries are cached
- * by id and creation time, so a DLQ of 50,000 costs ~1 MB of ids and stamps per scan once warm,
+ * of 5,000, ~20 bytes each) and one HGET of `timestamp` and one HSTRLEN of `data` per job
+ * (pipelined, chunks of 1,000); only jobs not seen before, or rewritten since, are read in full
+ * (~5-10 KB each, chunks of 200). Summaries are cached by id, creation time and data length, so a DLQ of 50,000 costs ~1 MB of ids and stamps per scan once warm,
  * and ~15 MB of memory here; the first scan after start-up reads every job once.
  */
 export class DeadLetterIndex<S> {
   readonly #queue: Queue;
   readonly #redis: RedisConnection;
   readonly #summarize: SummarizeDeadLetter<S>;
-  readonly #cache = new Map<string, { createdAt: number; summary: S }>();
+  readonly #cache = new Map<string, { stamp: string; summary: S }>();
 
   constructor(queue: Queue, redis: RedisConnection, summarize: SummarizeDeadLetter<S>) {
     this.#queue = queue;
@@ -31,10 +31,12 @@ export class DeadLetterIndex<S> {
   /** Every dead letter now in the queue, unordered. */
   async scan(): Promise<S[]> {
     const ids = await this.#readIds();
-    const stamps = await this.#readCreatedAt(ids);
-    const missing = ids.filter((id, index) => {
+    const stamps = await this.#readStamps(ids);
+    const missing = new Map<string, string>();
+    ids.forEach((id, index) => {
       const stamp = stamps[index];
-      return stamp !== null && this.#cache.get(id)?.createdAt !== stamp;
+      if (stamp !== null && stamp !== undefined && this.#cache.get(id)?.stamp !== stamp)
+        missing.set(id, stamp);
     });
     await this.#load(missing);
     const present = new Set<string>();
@@ -65,30 +67,42 @@ export class DeadLetterIndex<S> {
     }
   }
 
-  async #readCreatedAt(ids: readonly string[]): Promise<Array<number | null>> {
-    const stamps: Array<number | null> = [];
+  /**
+   * Per letter its creation time and the length of its data: a letter rewritten in place (a
+   * replay that failed again while the letter was still there, `copyToDeadLetters`) keeps its
+   * creation time but grows by its new attempts, so it is read again.
+   */
+  async #readStamps(ids: readonly string[]): Promise<Array<string | null>> {
+    const stamps: Array<string | null> = [];
     for (let start = 0; start < ids.length; start += STAMP_CHUNK) {
       const pipeline = this.#redis.pipeline();
-      for (const id of ids.slice(start, start + STAMP_CHUNK))
+      for (const id of ids.slice(start, start + STAMP_CHUNK)) {
         pipeline.hget(this.#queue.toKey(id), 'timestamp');
+        pipeline.hstrlen(this.#queue.toKey(id), 'data');
+      }
       const replies = (await pipeline.exec()) ?? [];
-      for (const [err, value] of replies) {
-        if (err !== null) throw err;
-        stamps.push(typeof value === 'string' ? Number(value) : null);
+      for (let index = 0; index < replies.length; index += 2) {
+        const [stampErr, created] = replies[index] ?? [null, null];
+        const [sizeErr, size] = replies[index + 1] ?? [null, null];
+        if (stampErr !== null) throw stampErr;
+        if (sizeErr !== null) throw sizeErr;
+        stamps.push(typeof created === 'string' ? `${created}:${String(size)}` : null);
       }
     }
     return stamps;
   }
 
-  async #load(ids: readonly string[]): Promise<void> {
+  async #load(stamps: ReadonlyMap<string, string>): Promise<void> {
+    const ids = [...stamps.keys()];
     for (let start = 0; start < ids.length; start += FETCH_CHUNK) {
       const jobs = await Promise.all(
         ids.slice(start, start + FETCH_CHUNK).map((id) => this.#queue.getJob(id)),
       );
       for (const job of jobs) {
         if (job?.id === undefined) continue;
+        // The stamp read before the job: a rewrite in between is read again by the next scan.
         this.#cache.set(job.id, {
-          createdAt: job.timestamp,
+          stamp: stamps.get(job.id) ?? '',
           summary: this.#summarize(job.id, job.data, job.timestamp),
         });
       }

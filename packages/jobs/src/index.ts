@@ -1,8 +1,6 @@
 export { type BlockingNumber, blockingNumbers, type FieldError } from './blocking.ts';
 export {
-  attemptEntrySchema,
   type DeadLetterData,
-  deadLetterPriorSchema,
   deadLetterSchema,
   type ExtractFilter,
   type ExtractWindow,
@@ -26,7 +24,6 @@ export {
   type RunKind,
   reconcileFilterSchema,
   reconcilePeriodSchema,
-  replayEntrySchema,
   type WalkStep,
   walkStepSchema,
   windowSchema,
@@ -51,44 +48,27 @@ export {
 } from './dead-letters/discard.ts';
 export { DEAD_LETTER_ERROR_CODES, DeadLetterError, type DeadLetterErrorCode } from './dead-letters/errors.ts';
 export {
-  type AttemptLog,
-  type CataloguedFailure,
   decodeFailureReason,
   type Failure,
   failureError,
-  failureSchema,
   formatAttemptLog,
-  formatFailureReason,
-  parseAttemptLogs,
-  readFailureReason,
 } from './dead-letters/failure.ts';
-export { DeadLetterIndex, type SummarizeDeadLetter } from './dead-letters/listing.ts';
-export { buildDeadLetter, letterHasJob } from './dead-letters/record.ts';
+export { DeadLetterIndex } from './dead-letters/listing.ts';
 export {
   type DeadLetterDeps,
-  nextReplayJobId,
   type Replayed,
-  type ReplayRequest,
   replayDeadLetter,
-  replaySequenceKey,
   replaysSoFar,
 } from './dead-letters/replay.ts';
 export {
   deadLetterIdOf,
   deadLetterLockKey,
-  findDeadLetter,
   type LoadedDeadLetter,
-  type LockDeps,
   loadDeadLetter,
-  parseDeadLetter,
-  withDeadLetterLock,
 } from './dead-letters/store.ts';
 export {
-  copyToDeadLetters,
-  type DeadLettered,
   deadLetterJob,
   reconcileDeadLetters,
-  removeFailedJob,
 } from './dead-letters/write.ts';
 export {
   assertHandlers,

@@ -29,14 +29,15 @@ export function parseDeadLetter(data: unknown): { letter: DeadLetterData | null;
 }
 
 /**
- * The dead letter of an order, by any of its job ids: the base id first; then the id as given,
- * for letters written under a replay id before letters had one home.
+ * The dead letter of an order, by any of its job ids. A letter stored under exactly the id asked
+ * for wins: only versions before letters had one home wrote one under a replay id (`so-X-r1`),
+ * and it stays reachable by it; otherwise the order's letter under its base id.
  */
 export async function findDeadLetter(
   queues: PipelineQueues,
   id: string,
 ): Promise<LoadedDeadLetter | undefined> {
-  for (const candidate of new Set([deadLetterIdOf(id), id])) {
+  for (const candidate of new Set([id, deadLetterIdOf(id)])) {
     const job = await queues.failed.getJob(candidate);
     if (job !== undefined) return { id: candidate, job, ...parseDeadLetter(job.data) };
   }

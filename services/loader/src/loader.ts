@@ -292,10 +292,10 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
     void (async () => {
       // BullMQ's retries-exhausted misses UnrecoverableError: decide from the job's state.
       if (!(await job.isFailed())) return;
-      const { record, added } = await deadLetterJob(queues, job, now(), events);
+      const { id, record, added } = await deadLetterJob(queues, job, now(), events);
       if (added) metrics.deadLetters.inc({ code: record.error.code });
       logger.warn(
-        { jobId: job.id, code: record.error.code, attempts: job.attemptsMade },
+        { jobId: job.id, deadLetterId: id, code: record.error.code, attempts: job.attemptsMade },
         'order dead-lettered',
       );
     })().catch((err: unknown) =>

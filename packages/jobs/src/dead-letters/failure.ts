@@ -19,7 +19,7 @@ export const failureSchema = z.object({
   code: z.string().min(1),
   message: z.string(),
   retryable: z.boolean(),
-  msgCode: z.number().int().nullable(),
+  msgCode: z.number().nullable(),
   fieldErrors: z.array(fieldErrorSchema),
 });
 export type Failure = z.output<typeof failureSchema>;
@@ -55,7 +55,9 @@ export function parseAttemptLogs(lines: readonly string[]): AttemptLog[] {
 
 /** The message of an error a processor throws: the failure as a small JSON document. */
 export function formatFailureReason(failure: Failure): string {
-  return JSON.stringify(failureSchema.parse(failure));
+  // Only the fields of the document, and never a throw: this runs while an error is being thrown.
+  const { code, message, retryable, msgCode, fieldErrors } = failure;
+  return JSON.stringify({ code, message, retryable, msgCode, fieldErrors });
 }
 
 /** The error a processor throws for a failure: BullMQ retries a retryable one and fails the rest. */

@@ -181,6 +181,26 @@ describe('dead letters: one home, one identity, one history (real Redis and work
     ]);
   });
 
+  it('keeps the newest 100 attempts of a letter replayed many times, and all its replays', async () => {
+    await deadLetterJob(queues, await fail(12), now(), events);
+    const stored = await queues.failed.getJob('so-12');
+    const long = Array.from({ length: 100 }, (_, index) => ({
+      at: index + 1,
+      attempt: (index % 10) + 1,
+      code: 'K3_BILL_REJECTED',
+      message: `earlier ${index}`,
+      jobId: `so-12-old${Math.floor(index / 10)}`,
+    }));
+    await stored?.updateData({ ...(stored.data as DeadLetterData), history: long });
+    await replayDeadLetter(deps(), { id: 'so-12', by: 'ops' });
+    await deadLetterJob(queues, await failedJob('so-12-r1'), now(), events);
+    const letter = (await findDeadLetter(queues, 'so-12'))?.letter;
+    expect(letter?.history).toHaveLength(100);
+    expect(letter?.history[0]?.message).toBe('earlier 1');
+    expect(letter?.history.at(-1)).toMatchObject({ jobId: 'so-12-r1', code: 'K3_BILL_REJECTED' });
+    expect(letter?.replays.map((entry) => entry.jobId)).toEqual(['so-12-r1']);
+  });
+
   it('a failed job without an attempt log gets its catalogued code from the failure document', async () => {
     const job = await fail(10, 'no-log');
     expect((await queues.orders.getJobLogs('so-10')).logs).toEqual([]);

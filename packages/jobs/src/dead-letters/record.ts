@@ -6,6 +6,13 @@ import { cataloguedFailure, parseAttemptLogs, readFailureReason } from './failur
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
+/**
+ * Attempts a letter keeps, newest last: ten full runs of `order.load` (10 attempts each). A letter
+ * replayed more often than that drops its oldest attempts (the replays and `firstEnqueuedAt`
+ * stay), so a letter — and the replay job carrying its history — stays a few tens of KB.
+ */
+const MAX_HISTORY = 100;
+
 type Earlier = Pick<DeadLetterData, 'originalJobId' | 'firstEnqueuedAt' | 'history' | 'replays'>;
 
 /** Whether this job's failure is already written into the letter (a second copy, the sweep's). */
@@ -85,7 +92,7 @@ export async function buildDeadLetter(
     history: [
       ...(earlier?.history ?? []).filter((entry) => entry.jobId !== jobId),
       ...own.map((entry) => ({ ...entry, jobId })),
-    ],
+    ].slice(-MAX_HISTORY),
     replays,
     replayCount: replays.length,
   };

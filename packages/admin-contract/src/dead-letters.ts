@@ -33,7 +33,8 @@ const fieldErrorSchema = z.object({ field: z.string().nullable(), message: z.str
 /** The dead letter as the loader wrote it: the WDT order as received, the error, the attempts. */
 export const deadLetterDataSchema = z.object({
   order: z.record(z.string(), z.unknown()).describe('The WDT order as received'),
-  originalJobId: z.string(),
+  originalJobId: z.string().describe('The first job of the order that failed: its base id, so-<stockout_id>'),
+  lastJobId: z.string().optional().describe('The job that failed last (a replay’s so-X-r<n>)'),
   source: z.object({
     runId: z.string(),
     kind: z.string(),
@@ -50,13 +51,31 @@ export const deadLetterDataSchema = z.object({
   attemptsMade: z.number(),
   firstEnqueuedAt: z.number(),
   failedAt: z.number(),
-  history: z.array(z.object({ at: z.number(), attempt: z.number(), code: z.string(), message: z.string() })),
+  history: z
+    .array(
+      z.object({
+        at: z.number(),
+        attempt: z.number().describe('1-based, per job'),
+        code: z.string(),
+        message: z.string(),
+        jobId: z.string().optional().describe('Which job of the order made the attempt'),
+      }),
+    )
+    .describe('Every failed attempt of the order, across its replays, oldest first'),
+  replays: z
+    .array(z.object({ at: z.number(), by: z.string(), jobId: z.string(), edited: z.boolean() }))
+    .describe('Each replay that failed again: who queued which job, when, edited or not'),
+  replayCount: z.number().describe('Replays of this order that failed again (replays.length)'),
 });
 export type DeadLetterData = z.output<typeof deadLetterDataSchema>;
 
 /** `GET /failed/:id`. */
 export const deadLetterDetailSchema = z.object({
-  id: z.string(),
+  id: z.string().describe('The letter’s id: the order’s base id, whichever of its job ids was asked for'),
+  requestedId: z
+    .string()
+    .optional()
+    .describe('The id asked for, when it was another id of the order (so-X-r1)'),
   readable: z.boolean(),
   createdAt: z.number(),
   replaysSoFar: z.number(),
@@ -73,7 +92,9 @@ export type DeadLetterDetail = z.output<typeof deadLetterDetailSchema>;
 /** `POST /failed/:id/replay`. */
 export const replayOutcomeSchema = z.object({
   id: z.string(),
-  jobId: z.string().describe('The new order.load job, so-<id>-r<n>'),
+  jobId: z
+    .string()
+    .describe('The new order.load job, so-<id>-r<n>; if it fails, its letter is so-<id> again'),
   edited: z.boolean(),
   deadLetterRemoved: z
     .boolean()

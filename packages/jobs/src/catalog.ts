@@ -125,6 +125,33 @@ export const orderSourceSchema = z.object({
   fetchedAt: epochMs,
 });
 
+export const fieldErrorSchema = z.object({ field: z.string().nullable(), message: z.string() });
+
+/** One failed attempt of a dead letter's history; `jobId` says which job (so-X, so-X-r1…) made it. */
+export const attemptEntrySchema = z.object({
+  at: epochMs,
+  attempt: z.number().int(),
+  code: z.string(),
+  message: z.string(),
+  jobId: z.string().min(1).optional(),
+});
+
+/** One replay of a dead letter: who queued which job, when, with an edited order or not. */
+export const replayEntrySchema = z.object({
+  at: epochMs,
+  by: z.string().min(1),
+  jobId: z.string().min(1),
+  edited: z.boolean(),
+});
+
+/** What a replay job carries of the letter it replays (see `orderLoadSchema.replay.prior`). */
+export const deadLetterPriorSchema = z.object({
+  originalJobId: z.string().min(1),
+  firstEnqueuedAt: epochMs,
+  history: z.array(attemptEntrySchema),
+  replays: z.array(replayEntrySchema),
+});
+
 /**
  * The WDT order travels as received (unknown fields kept, nothing coerced): a malformed order
  * still reaches the loader and is dead-lettered with a MAP_* code there instead of vanishing.
@@ -140,20 +167,28 @@ export const orderLoadSchema = z.object({
   contentHash: z.string().min(1).max(80).optional(),
   replay: z
     .object({
+      /** The dead letter replayed: always the order's base id (`so-<stockout_id>`). */
       of: z.string().min(1),
       by: z.string().min(1),
       at: epochMs,
       /** An edited replay: the content hash of the unedited original (see order.saved `editedFrom`). */
       editedFrom: z.string().min(1).max(80).optional(),
+      /** Whether the order was edited (absent in replays queued by versions before it). */
+      edited: z.boolean().optional(),
+      /**
+       * The replayed letter's history, carried by the job because the letter is removed when the
+       * replay is queued: a replay that fails again writes one letter with all of it.
+       */
+      prior: deadLetterPriorSchema.optional(),
     })
     .optional(),
 });
 
-export const fieldErrorSchema = z.object({ field: z.string().nullable(), message: z.string() });
-
 export const deadLetterSchema = z.object({
   order: z.record(z.string(), z.unknown()),
+  /** The first job of the order that failed (its base id); `lastJobId` is the one that failed last. */
   originalJobId: z.string().min(1),
+  lastJobId: z.string().min(1).optional(),
   source: orderSourceSchema,
   error: z.object({
     code: z.string().min(1),
@@ -165,9 +200,9 @@ export const deadLetterSchema = z.object({
   attemptsMade: z.number().int().nonnegative(),
   firstEnqueuedAt: epochMs,
   failedAt: epochMs,
-  history: z.array(
-    z.object({ at: epochMs, attempt: z.number().int(), code: z.string(), message: z.string() }),
-  ),
+  history: z.array(attemptEntrySchema),
+  replays: z.array(replayEntrySchema).default([]),
+  replayCount: z.number().int().nonnegative().default(0),
 });
 
 /** A reconciliation period: whole Beijing days, `from` to `to` inclusive (K3's FDate is a day). */

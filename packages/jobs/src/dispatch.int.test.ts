@@ -1,6 +1,7 @@
 import { useRedisServer, waitFor } from '@wdt-k3/testkit';
 import { Queue, Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decodeFailureReason } from './dead-letters/failure.ts';
 import { createProcessor, enqueue, enqueueBulk } from './dispatch.ts';
 import { QUEUES } from './queues.ts';
 
@@ -63,8 +64,13 @@ describe('enqueue and createProcessor on a real Redis', () => {
     });
     const bad = await queue.getJob('bad');
     expect(bad?.attemptsMade).toBe(1);
-    expect(bad?.failedReason).toMatch(/^JOB_PAYLOAD_INVALID: order\.load: order:/);
-    expect((await queue.getJob('unknown'))?.failedReason).toMatch(/JOB_UNKNOWN/);
+    // The failure travels as data: BullMQ's failedReason is the failure document.
+    expect(decodeFailureReason(bad?.failedReason)).toMatchObject({
+      code: 'JOB_PAYLOAD_INVALID',
+      retryable: false,
+      message: expect.stringMatching(/^order\.load: order:/),
+    });
+    expect(decodeFailureReason((await queue.getJob('unknown'))?.failedReason)?.code).toBe('JOB_UNKNOWN');
     await waitFor(async () => (await queue.getJobCounts('completed')).completed === 1, {
       description: 'the valid job',
     });

@@ -1,6 +1,7 @@
 import { describeIssues } from '@wdt-k3/runtime';
-import { type Job, type JobsOptions, type Queue, UnrecoverableError } from 'bullmq';
+import type { Job, JobsOptions, Queue } from 'bullmq';
 import { JOBS, type JobData, type JobInput, type JobKey, type JobKeysOf, jobKeysOf } from './catalog.ts';
+import { failureError } from './dead-letters/failure.ts';
 import { JOB_ERROR_CODES, JobError } from './errors.ts';
 import type { QueueName } from './queues.ts';
 
@@ -113,6 +114,14 @@ export function assertHandlers(queue: QueueName, handlers: Readonly<Record<strin
   }
 }
 
+const notRetryable = (code: string, message: string) => ({
+  code,
+  message,
+  retryable: false,
+  msgCode: null,
+  fieldErrors: [],
+});
+
 /**
  * The BullMQ processor of a queue: routes by job name, validates the payload (a bad payload is
  * an UnrecoverableError: the same bytes fail every time) and calls the one handler.
@@ -123,21 +132,21 @@ export function createProcessor<Q extends QueueName>(queue: Q, handlers: Handler
   return async (job: Job, token?: string, signal?: AbortSignal): Promise<unknown> => {
     const key = byName.get(job.name);
     if (key === undefined) {
-      throw new UnrecoverableError(
-        `${JOB_ERROR_CODES.unknownJob}: queue ${queue} has no job named "${job.name}"`,
+      throw failureError(
+        notRetryable(JOB_ERROR_CODES.unknownJob, `queue ${queue} has no job named "${job.name}"`),
       );
     }
     try {
       job.data = parseJobData(key, job.data);
     } catch (err) {
-      // The code leads the message: failedReason is all BullMQ keeps of an UnrecoverableError.
-      throw new UnrecoverableError(
-        `${JOB_ERROR_CODES.payloadInvalid}: ${err instanceof Error ? err.message : String(err)}`,
+      // The failure as data (dead-letters/failure.ts): failedReason is all BullMQ keeps of it.
+      throw failureError(
+        notRetryable(JOB_ERROR_CODES.payloadInvalid, err instanceof Error ? err.message : String(err)),
       );
     }
     const handler = (handlers as unknown as Record<string, JobHandler<JobKey>>)[key];
     if (handler === undefined)
-      throw new UnrecoverableError(`${JOB_ERROR_CODES.unknownJob}: no handler for ${job.name}`);
+      throw failureError(notRetryable(JOB_ERROR_CODES.unknownJob, `no handler for ${job.name}`));
     return handler(job as Job<JobData<JobKey>>, token, signal);
   };
 }

@@ -39,7 +39,37 @@ export {
   type Language,
   languageOf,
 } from './dead-letter-codes.ts';
-export { nextReplayJobId, replayBaseId, replaySequenceKey } from './dead-letter-replay.ts';
+export {
+  type DiscardOutcome,
+  discardDeadLetter,
+  idText,
+  type UndiscardOutcome,
+  undiscardOrder,
+} from './dead-letters/discard.ts';
+export { DEAD_LETTER_ERROR_CODES, DeadLetterError, type DeadLetterErrorCode } from './dead-letters/errors.ts';
+export {
+  decodeFailureReason,
+  type Failure,
+  failureError,
+  formatAttemptLog,
+} from './dead-letters/failure.ts';
+export { DeadLetterIndex } from './dead-letters/listing.ts';
+export {
+  type DeadLetterDeps,
+  type Replayed,
+  replayDeadLetter,
+  replaysSoFar,
+} from './dead-letters/replay.ts';
+export {
+  deadLetterIdOf,
+  deadLetterLockKey,
+  type LoadedDeadLetter,
+  loadDeadLetter,
+} from './dead-letters/store.ts';
+export {
+  deadLetterJob,
+  reconcileDeadLetters,
+} from './dead-letters/write.ts';
 export {
   assertHandlers,
   createProcessor,

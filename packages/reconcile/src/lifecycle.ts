@@ -1,4 +1,4 @@
-import type { ReconcileCompareData } from '@wdt-k3/jobs';
+import { decodeFailureReason, type ReconcileCompareData } from '@wdt-k3/jobs';
 import { isAppError } from '@wdt-k3/runtime';
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type pg from 'pg';
@@ -21,8 +21,13 @@ export interface LifecycleDeps extends ComparisonDeps {
 
 const CODE_FIRST = /^([A-Z][A-Z0-9]*_[A-Z0-9_]+): /;
 
-/** A failed job's reason as `{code, message}`: codes lead BullMQ's failedReason by convention. */
+/**
+ * A failed job's reason as `{code, message}`: the failure document of packages/jobs (the job
+ * catalog's own refusals, JOB_PAYLOAD_INVALID), else the reconcile handlers' "CODE: message".
+ */
 function errorOf(reason: string | undefined, fallback: string): { code: string; message: string } {
+  const failure = decodeFailureReason(reason);
+  if (failure !== null) return { code: failure.code, message: failure.message };
   const text = reason ?? 'failed';
   const match = CODE_FIRST.exec(text);
   return match === null

@@ -1,4 +1,4 @@
-import { createEventEmitter, type PipelineQueues, type SyncState } from '@wdt-k3/jobs';
+import { createEventEmitter, DeadLetterIndex, type PipelineQueues, type SyncState } from '@wdt-k3/jobs';
 import type { Logger, RedisConnection } from '@wdt-k3/runtime';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -7,7 +7,7 @@ import { createAuditLog } from './audit.ts';
 import { installAuth } from './auth.ts';
 import { registerConsole } from './console/plugin.ts';
 import type { AppContext, DryRun, PreviewOrder } from './context.ts';
-import { DeadLetterIndex } from './dead-letter-index.ts';
+import { summarizeDeadLetter } from './dead-letter-query.ts';
 import { registerDocs } from './docs.ts';
 import { clientErrorHandler, frameworkErrorHandler, installErrorHandlers } from './http-errors.ts';
 import { createAdminMetrics } from './metrics.ts';
@@ -58,7 +58,7 @@ export async function buildAdminApp(deps: AdminAppDeps): Promise<FastifyInstance
   if (deps.tokens !== 'off') assertTokens(deps.tokens);
   const logger = deps.logger.child({ component: 'admin-api' });
   const now = deps.now ?? Date.now;
-  const index = new DeadLetterIndex(deps.queues.failed, deps.redis);
+  const index = new DeadLetterIndex(deps.queues.failed, deps.redis, summarizeDeadLetter);
   const audit = createAuditLog(deps.redis, deps.prefix, now, logger);
   const events = createEventEmitter(deps.redis, deps.prefix, { enabled: deps.eventsEnabled ?? true });
   const ctx: AppContext = {

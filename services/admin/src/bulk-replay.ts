@@ -1,7 +1,8 @@
 import type { BulkReplayResult as ContractResult } from '@wdt-k3/admin-contract';
 import type { AuditRecord } from './audit.ts';
+import type { DeadLetterContext } from './context.ts';
+import { type ReplayOutcome, replayChecked } from './dead-letter-deps.ts';
 import { type DeadLetterFilter, selectDeadLetters } from './dead-letter-query.ts';
-import { type DeadLetterContext, type ReplayOutcome, replayDeadLetter } from './dead-letters.ts';
 import { type AdminErrorCode, toAdminError } from './errors.ts';
 
 /**
@@ -57,7 +58,7 @@ export async function bulkReplay(
       }
       try {
         result.replayed.push(
-          (await replayDeadLetter(ctx, { id, by: request.by, force: request.force })).outcome,
+          (await replayChecked(ctx, { id, by: request.by, force: request.force })).outcome,
         );
       } catch (err) {
         const error = toAdminError(err, ctx.redis.status === 'ready');

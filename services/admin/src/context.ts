@@ -1,10 +1,9 @@
-import type { PipelineQueues, SyncState } from '@wdt-k3/jobs';
+import type { DeadLetterIndex, EventEmitter, PipelineQueues, SyncState } from '@wdt-k3/jobs';
 import type { Logger, RedisConnection } from '@wdt-k3/runtime';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
 import type { AuditLog } from './audit.ts';
-import type { DeadLetterIndex } from './dead-letter-index.ts';
-import type { DeadLetterContext } from './dead-letters.ts';
+import type { DeadLetterSummary } from './dead-letter-query.ts';
 
 export interface DryRunIssue {
   readonly code: string;
@@ -40,13 +39,26 @@ export type PreviewOrder = (
   { ok: true; model: Record<string, unknown>; unlinked: boolean } | { ok: false; issues: DryRunIssue[] }
 >;
 
+/** What the dead-letter actions need (packages/jobs does them; see dead-letter-deps.ts). */
+export interface DeadLetterContext {
+  readonly queues: PipelineQueues;
+  /** The event stream the ledger reads (replays, discards). */
+  readonly events: EventEmitter;
+  readonly redis: RedisConnection;
+  readonly prefix: string;
+  readonly now: () => number;
+  readonly index: DeadLetterIndex<DeadLetterSummary>;
+  readonly audit: AuditLog;
+  readonly logger: Logger;
+}
+
 /** What the routes share; built once by buildAdminApp. */
 export interface AppContext extends DeadLetterContext {
   readonly queues: PipelineQueues;
   readonly redis: RedisConnection;
   readonly syncState: SyncState;
   readonly dryRun: DryRun | undefined;
-  readonly index: DeadLetterIndex;
+  readonly index: DeadLetterIndex<DeadLetterSummary>;
   readonly audit: AuditLog;
   readonly registry: Registry;
   readonly logger: Logger;

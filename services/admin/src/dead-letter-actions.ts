@@ -1,32 +1,29 @@
 import type { BulkReplayResult, DeadLetterDetail, ReplayOutcome } from '@wdt-k3/admin-contract';
+import { replaysSoFar } from '@wdt-k3/jobs';
 import { parseWdtStockoutOrder } from '@wdt-k3/mapping';
 import { type Actor, viaDetails } from './actor.ts';
 import { bulkReplay } from './bulk-replay.ts';
 import type { AppContext } from './context.ts';
+import { discardChecked, readDeadLetter, replayChecked } from './dead-letter-deps.ts';
 import type { DeadLetterFilter } from './dead-letter-query.ts';
-import {
-  discardDeadLetter,
-  loadDeadLetter,
-  replayBaseId,
-  replayDeadLetter,
-  replaySequenceKey,
-} from './dead-letters.ts';
 import { AdminError } from './errors.ts';
 
 /**
  * The dead-letter actions as the API routes and the console both call them: the domain step
- * (dead-letters.ts, bulk-replay.ts) and its audit entry, written after the step happened.
+ * (packages/jobs, through dead-letter-deps.ts and bulk-replay.ts) and its audit entry, written
+ * after the step happened.
  */
 
+/** Any id of the order (`so-X`, a replay's `so-X-r1`) answers the order's one letter. */
 export async function readDeadLetterDetail(ctx: AppContext, id: string): Promise<DeadLetterDetail> {
-  const { job, letter, problems } = await loadDeadLetter(ctx, id);
-  const replays = await ctx.redis.hget(replaySequenceKey(ctx.prefix), replayBaseId(id));
+  const { id: letterId, job, letter, problems } = await readDeadLetter(ctx, id);
   const check = letter === null ? null : parseWdtStockoutOrder(letter.order);
   return {
-    id,
+    id: letterId,
+    ...(letterId === id ? {} : { requestedId: id }),
     readable: letter !== null,
     createdAt: job.timestamp,
-    replaysSoFar: Number(replays ?? 0),
+    replaysSoFar: await replaysSoFar(ctx, letterId),
     deadLetter: letter,
     ...(letter === null ? { raw: job.data as unknown, problems } : {}),
     // Whether a replay without edits would be accepted (the wire schema; K3 lookups come later).
@@ -44,9 +41,9 @@ export async function replayOne(
     readonly force?: boolean;
   },
 ): Promise<ReplayOutcome> {
-  let done: Awaited<ReturnType<typeof replayDeadLetter>>;
+  let done: Awaited<ReturnType<typeof replayChecked>>;
   try {
-    done = await replayDeadLetter(ctx, { ...request, by: actor.by });
+    done = await replayChecked(ctx, { ...request, by: actor.by });
   } catch (err) {
     // A refused replay is a decision someone will ask about: who tried, what was refused, why.
     if (err instanceof AdminError && err.statusCode < 500)
@@ -99,7 +96,7 @@ export async function discardOne(
   id: string,
   reason: string,
 ): Promise<{ discarded: string }> {
-  const outcome = await discardDeadLetter(ctx, id, { by: actor.by, reason });
+  const outcome = await discardChecked(ctx, id, { by: actor.by, reason });
   await ctx.audit.write({
     who: actor.by,
     action: 'dead-letter.discard',

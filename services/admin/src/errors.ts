@@ -1,3 +1,4 @@
+import { DEAD_LETTER_ERROR_CODES, DeadLetterError, type DeadLetterErrorCode } from '@wdt-k3/jobs';
 import { AppError } from '@wdt-k3/runtime';
 
 /**
@@ -79,8 +80,23 @@ const NETWORK_CODES = new Set([
  * connection is not ready is Redis being unavailable: ioredis errors carry no stable code for
  * that (offline-queue and max-retries errors are plain messages), the connection state does.
  */
+/** What each refusal of the dead-letter actions (packages/jobs) answers. */
+const DEAD_LETTER_ANSWERS: Readonly<Record<DeadLetterErrorCode, AdminErrorCode>> = {
+  [DEAD_LETTER_ERROR_CODES.notFound]: 'ADMIN_NOT_FOUND',
+  [DEAD_LETTER_ERROR_CODES.busy]: 'ADMIN_CONFLICT',
+  [DEAD_LETTER_ERROR_CODES.unreadable]: 'ADMIN_VALIDATION_FAILED',
+  [DEAD_LETTER_ERROR_CODES.noReplayId]: 'ADMIN_INTERNAL',
+};
+
+/** A dead-letter action's refusal as the API's answer; anything else as it was. */
+export function fromDeadLetterError(err: unknown): unknown {
+  if (!(err instanceof DeadLetterError)) return err;
+  return new AdminError(DEAD_LETTER_ANSWERS[err.code], err.message, err.details, err);
+}
+
 export function toAdminError(err: unknown, redisReady: boolean): AdminError {
   if (err instanceof AdminError) return err;
+  if (err instanceof DeadLetterError) return fromDeadLetterError(err) as AdminError;
   const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
   const name = err instanceof Error ? err.name : '';
   if (

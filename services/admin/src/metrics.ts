@@ -1,7 +1,7 @@
-import type { PipelineQueues } from '@wdt-k3/jobs';
+import type { DeadLetterIndex, PipelineQueues } from '@wdt-k3/jobs';
 import { createMetricsRegistry } from '@wdt-k3/runtime';
 import { Gauge, type Registry } from 'prom-client';
-import type { DeadLetterIndex } from './dead-letter-index.ts';
+import type { DeadLetterSummary } from './dead-letter-query.ts';
 import { JOB_STATES, type QueueStats, readAllQueueStats } from './queue-stats.ts';
 
 /**
@@ -11,7 +11,7 @@ import { JOB_STATES, type QueueStats, readAllQueueStats } from './queue-stats.ts
  */
 export function createAdminMetrics(
   queues: PipelineQueues,
-  index: DeadLetterIndex,
+  index: DeadLetterIndex<DeadLetterSummary>,
   now: () => number,
 ): Registry {
   const registry = createMetricsRegistry('admin');

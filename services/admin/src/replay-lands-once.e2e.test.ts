@@ -28,7 +28,7 @@ describe('an order that failed for missing base data, replayed through the admin
     await k3?.close();
   });
 
-  it('lands in K3 exactly once after the base data is added', async () => {
+  it('fails again while the customer is missing (one letter, one history), then lands in K3 exactly once', async () => {
     const data = createDataset({ seed: 41, count: 3, fromMs: FROM_MS, toMs: FROM_MS + 7 * 86_400_000 });
     k3 = buildK3SimApp({
       credentials: simCredentials(SIM),
@@ -90,6 +90,41 @@ describe('an order that failed for missing base data, replayed through the admin
     expect(JSON.stringify(detail.body)).toContain(NEW_CUSTOMER);
     expect(await billsFor(order.order_no)).toBe(0);
 
+    // Replayed before the customer exists: the replay fails again. Its dead letter is the
+    // order's one letter, under the base id, with both runs and the replay between them.
+    const tooEarly = await call('POST', `/failed/${id}/replay`);
+    expect(tooEarly.body).toMatchObject({ id, jobId: `${id}-r1`, deadLetterRemoved: true });
+    const again = await waitFor(
+      async () => {
+        const { status, body } = await call('GET', `/failed/${id}`);
+        const letter = body.deadLetter as { replayCount?: number } | undefined;
+        return status === 200 && letter?.replayCount === 1 ? body : null;
+      },
+      { description: 'the replay dead-lettered again under the base id', timeoutMs: 60_000 },
+    );
+    expect((await call('GET', '/failed')).body.items).toEqual([
+      expect.objectContaining({ id, code: 'K3_BASEDATA_MISSING' }),
+    ]);
+    const letter = again.deadLetter as {
+      originalJobId: string;
+      lastJobId: string;
+      history: Array<{ jobId: string; code: string }>;
+      replays: Array<{ by: string; jobId: string; edited: boolean }>;
+    };
+    expect({ originalJobId: letter.originalJobId, lastJobId: letter.lastJobId }).toEqual({
+      originalJobId: id,
+      lastJobId: `${id}-r1`,
+    });
+    expect([...new Set(letter.history.map((entry) => entry.jobId))]).toEqual([id, `${id}-r1`]);
+    expect(letter.history.every((entry) => entry.code === 'K3_BASEDATA_MISSING')).toBe(true);
+    expect(letter.replays).toEqual([
+      expect.objectContaining({ by: 'ops', jobId: `${id}-r1`, edited: false }),
+    ]);
+    // The replay's id answers the same letter instead of a bare 404.
+    const byReplayId = await call('GET', `/failed/${id}-r1`);
+    expect(byReplayId.status).toBe(200);
+    expect(byReplayId.body).toMatchObject({ id, requestedId: `${id}-r1`, deadLetter: again.deadLetter });
+
     const added = await fetch(`${k3Url}/_sim/basedata`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -97,12 +132,13 @@ describe('an order that failed for missing base data, replayed through the admin
     });
     expect(added.status).toBe(200);
 
-    const replayed = await call('POST', `/failed/${id}/replay`);
+    // Replayed by the replay's id: the same order, its next replay id.
+    const replayed = await call('POST', `/failed/${id}-r1/replay`);
     expect(replayed).toEqual({
       status: 200,
-      body: { id, jobId: `${id}-r1`, edited: false, deadLetterRemoved: true },
+      body: { id, jobId: `${id}-r2`, edited: false, deadLetterRemoved: true },
     });
-    await waitFor(async () => (await admin?.queues.orders.getJobState(`${id}-r1`)) === 'completed', {
+    await waitFor(async () => (await admin?.queues.orders.getJobState(`${id}-r2`)) === 'completed', {
       description: 'the replay to complete',
       timeoutMs: 60_000,
     });
@@ -110,6 +146,7 @@ describe('an order that failed for missing base data, replayed through the admin
     expect((await call('GET', '/failed')).body.total).toBe(0);
     // Once gone, the dead letter cannot be replayed a second time.
     expect((await call('POST', `/failed/${id}/replay`)).status).toBe(404);
+    expect((await call('GET', `/failed/${id}-r1`)).status).toBe(404);
     expect(await billsFor(order.order_no)).toBe(1);
   });
 });

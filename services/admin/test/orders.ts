@@ -53,6 +53,8 @@ export function deadLetter(stockoutId: number, options: DeadLetterOptions = {}):
     firstEnqueuedAt: failedAt - 30_000,
     failedAt,
     history: [{ at: failedAt, attempt: 1, code: options.code ?? 'K3_BASEDATA_MISSING', message: 'failed' }],
+    replays: [],
+    replayCount: 0,
   };
 }
 

@@ -40,5 +40,7 @@ export function deadLetter(stockoutId: number, options: DeadLetterOptions): Dead
       { at: failedAt - 30_000, attempt: 1, code: 'K3_TIMEOUT', message: 'no answer within 60 s' },
       { at: failedAt, attempt: 2, code, message: 'customer does not exist' },
     ],
+    replays: [],
+    replayCount: 0,
   };
 }

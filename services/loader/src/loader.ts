@@ -2,6 +2,10 @@ import {
   createEventEmitter,
   createProcessor,
   createSignalRecorder,
+  deadLetterIdOf,
+  deadLetterJob,
+  failureError,
+  formatAttemptLog,
   type OrderEvent,
   type OrderLoadData,
   openQueues,
@@ -10,19 +14,19 @@ import {
   type PipelineQueues,
   parseEvent,
   QUEUES,
+  reconcileDeadLetters,
   SIGNALS,
   startLoaderHeartbeat,
 } from '@wdt-k3/jobs';
 import type { K3CloudClient } from '@wdt-k3/k3cloud-client';
 import type { MappingProfile } from '@wdt-k3/mapping';
 import type { Logger, RedisConnection } from '@wdt-k3/runtime';
-import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, Worker } from 'bullmq';
 import type { Registry } from 'prom-client';
 import { type BillClaims, claimWaitMs, createBillClaims, createNoBillClaims } from './bill-claims.ts';
 import { createBillOwners } from './bill-owners.ts';
 import { type BillSaver, createBillSaver } from './bill-saver.ts';
 import type { LoaderConfig } from './config.ts';
-import { deadLetterJob, formatAttemptLog, reconcileDeadLetters } from './dead-letters.ts';
 import { LOADER_ERROR_CODES, type OrderError, toOrderError } from './errors.ts';
 import { createLookups } from './lookups.ts';
 import type { LoaderMetrics } from './metrics.ts';
@@ -202,10 +206,10 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
         (result.status === 'saved' ? metrics.billsSaved : metrics.billsAlreadySaved).inc();
         // Written before the job completes (at-least-once); the ledger ignores a repeat.
         await events.emit([savedEvent(result, jobId, job.data, now())]);
-        // A dead letter of this order (or the one this job replays) is resolved by the success.
-        const resolved = [job.id, job.data.replay?.of].filter((id): id is string => id !== undefined);
+        // The order's dead letter (its base id; a legacy letter under the replayed id) is resolved.
+        const resolved = new Set([deadLetterIdOf(jobId), job.data.replay?.of ?? deadLetterIdOf(jobId)]);
         if (job.data.replay !== undefined || (await deadLettersMayExist())) {
-          await Promise.all(resolved.map((id) => queues.failed.remove(id)));
+          await Promise.all([...resolved].map((id) => queues.failed.remove(id)));
         }
         // What the job keeps in Redis: small, with the content hash a later re-read compares.
         return {
@@ -239,26 +243,23 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
             metrics.sideWritesFailed.inc({ kind: 'attempt-event' });
             orderLog().warn({ err: emitErr }, 'attempt event not written');
           });
+        const failure = {
+          code: error.code,
+          message: error.message,
+          retryable: error.retryable,
+          msgCode: error.msgCode,
+          fieldErrors: [...error.fieldErrors],
+        };
         await job
-          .log(
-            formatAttemptLog({
-              at: now(),
-              attempt: job.attemptsMade + 1,
-              code: error.code,
-              message: error.message,
-              retryable: error.retryable,
-              msgCode: error.msgCode,
-              fieldErrors: [...error.fieldErrors],
-            }),
-          )
+          .log(formatAttemptLog({ at: now(), attempt: job.attemptsMade + 1, ...failure }))
           .catch((logErr: unknown) => {
             // The attempt history of a later dead letter lacks this attempt; the event has it.
             metrics.sideWritesFailed.inc({ kind: 'job-log' });
             orderLog().warn({ err: logErr }, 'attempt not written to the job log');
           });
-        // The code leads the message: it is what BullMQ keeps as failedReason.
-        if (!error.retryable) throw new UnrecoverableError(`${error.code}: ${error.message}`);
-        throw new Error(`${error.code}: ${error.message}`);
+        // The failure as data: BullMQ keeps the message as failedReason in the same script that
+        // fails the job, so the dead letter has the code even when the log above was lost.
+        throw failureError(failure);
       }
     },
   });
@@ -295,10 +296,10 @@ export async function startLoader(deps: LoaderDeps): Promise<Loader> {
     void (async () => {
       // BullMQ's retries-exhausted misses UnrecoverableError: decide from the job's state.
       if (!(await job.isFailed())) return;
-      const { record, added } = await deadLetterJob(queues, job, now(), events);
+      const { id, record, added } = await deadLetterJob(queues, job, now(), events);
       if (added) metrics.deadLetters.inc({ code: record.error.code });
       logger.warn(
-        { jobId: job.id, code: record.error.code, attempts: job.attemptsMade },
+        { jobId: job.id, deadLetterId: id, code: record.error.code, attempts: job.attemptsMade },
         'order dead-lettered',
       );
     })().catch((err: unknown) =>

@@ -1,12 +1,10 @@
 import {
-  type DeadLetterData,
+  DEAD_LETTER_ERROR_CODES,
+  DeadLetterError,
   deadLetterSchema,
   type EventEmitter,
-  enqueue,
-  nextReplayJobId,
-  orderKeyOf,
   type PipelineQueues,
-  parseEvent,
+  replayDeadLetter,
 } from '@wdt-k3/jobs';
 import type { Logger, RedisConnection } from '@wdt-k3/runtime';
 import { LOADER_ERROR_CODES } from './errors.ts';
@@ -35,8 +33,9 @@ export interface ParkedSweepDeps {
  * parked, not forgotten: the sales order is usually synced by another flow, later. Every interval
  * one loader of the fleet (a Redis lock) looks their sales orders up in K3 — batched, through the
  * same cached lookup the loader uses — and replays those whose sales order has appeared, within
- * the horizon. A replay is the admin API's: a fresh job id, the dead letter removed after the
- * job is queued, an `order.replayed` event by `parked-sweep`.
+ * the horizon. A replay is the admin API's (packages/jobs `replayDeadLetter`, under the same
+ * per-order lock): a fresh job id, the history carried, the dead letter removed after the job is
+ * queued, an `order.replayed` event by `parked-sweep`.
  */
 export async function sweepParked(deps: ParkedSweepDeps): Promise<{ looked: number; replayed: number }> {
   const lock = `${deps.prefix}:loader:parked-sweep`;
@@ -52,7 +51,7 @@ export async function sweepParked(deps: ParkedSweepDeps): Promise<{ looked: numb
     let replayed = 0;
     for (const entry of found) {
       if (entry === null) continue;
-      if (await replay(deps, entry.id, entry.letter)) replayed += 1;
+      if (await replay(deps, entry.id)) replayed += 1;
     }
     if (replayed > 0)
       deps.logger.info(
@@ -79,29 +78,23 @@ async function parkedLetters(deps: ParkedSweepDeps) {
   });
 }
 
-async function replay(deps: ParkedSweepDeps, id: string, letter: DeadLetterData): Promise<boolean> {
-  const jobId = await nextReplayJobId(deps.redis, deps.prefix, deps.queues.orders, id);
-  if (jobId === undefined) return false;
-  await deps.events.emit([
-    parseEvent('order.replayed', {
-      orderKey: orderKeyOf(id),
-      at: deps.now(),
-      deadLetterId: id,
-      jobId,
-      by: REPLAYED_BY,
-      edited: false,
-    }),
-  ]);
-  await enqueue(
-    deps.queues.orders,
-    'orderLoad',
-    {
-      order: letter.order,
-      source: { runId: `replay-${id}`, kind: 'replay', pageNo: null, fetchedAt: letter.source.fetchedAt },
-      replay: { of: id, by: REPLAYED_BY, at: deps.now() },
-    },
-    { jobId },
-  );
-  await deps.queues.failed.remove(id);
-  return true;
+async function replay(deps: ParkedSweepDeps, id: string): Promise<boolean> {
+  try {
+    await replayDeadLetter(
+      {
+        ...deps,
+        onRemoveFailed: (err, deadLetterId, jobId) =>
+          deps.logger.warn({ err, deadLetterId, jobId }, 'dead letter kept after its replay was enqueued'),
+      },
+      { id, by: REPLAYED_BY },
+    );
+    return true;
+  } catch (err) {
+    // A person is replaying or discarding it right now, or it is gone: theirs is the decision.
+    // No free replay id: the next sweep tries again, the others of this one still go.
+    if (!(err instanceof DeadLetterError) || err.code === DEAD_LETTER_ERROR_CODES.unreadable) throw err;
+    if (err.code === DEAD_LETTER_ERROR_CODES.noReplayId)
+      deps.logger.warn({ deadLetterId: id }, 'no free replay job id; the next sweep tries again');
+    return false;
+  }
 }

@@ -1,4 +1,4 @@
-import { createProcessor, enqueue, QUEUES } from '@wdt-k3/jobs';
+import { createProcessor, enqueue, failureError, QUEUES } from '@wdt-k3/jobs';
 import { useRedisServer, waitFor } from '@wdt-k3/testkit';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -146,6 +146,59 @@ describe('loader under K3 faults and crashes', () => {
       attemptsMade: 1,
     });
     expect(await queues.orders.getJob('so-lost')).toBeUndefined();
+  });
+
+  it('gives a job that failed without an attempt log (the write lost) its catalogued code, no regex', async () => {
+    const data = dataset(24, 5);
+    const k3 = await startK3Sim([data]);
+    cleanups.push(() => k3.close());
+    const env = loaderEnv(redis().url, k3);
+    const { queues, redis: testRedis } = openTestQueues(env);
+    cleanups.push(async () => {
+      await Promise.allSettled(Object.values(queues).map((queue) => queue.close()));
+      testRedis.disconnect();
+    });
+    // A loader whose log write was lost, failing the job the loader's way (the failure as data),
+    // then "crashing" before the copy.
+    const crashing = new Worker(
+      QUEUES.orders,
+      createProcessor(QUEUES.orders, {
+        orderLoad: async () => {
+          throw failureError({
+            code: 'K3_BASEDATA_MISSING',
+            message: 'customer tb_x does not exist',
+            retryable: false,
+            msgCode: 3,
+            fieldErrors: [{ field: 'FCustomerID', message: '客户不存在' }],
+          });
+        },
+      }),
+      { connection: { url: redis().url, maxRetriesPerRequest: null }, prefix: `{${env.REDIS_PREFIX}}` },
+    );
+    await enqueue(
+      queues.orders,
+      'orderLoad',
+      { order: data.orderAt(1), source: SOURCE },
+      { jobId: 'so-nolog' },
+    );
+    await waitFor(async () => (await queues.orders.getJobCounts('failed')).failed === 1, {
+      description: 'the failure',
+    });
+    await crashing.close();
+    expect((await queues.orders.getJobLogs('so-nolog')).logs).toEqual([]);
+
+    await start(k3, {}, env);
+    const letter = await queues.failed.getJob('so-nolog');
+    expect(letter?.data).toMatchObject({
+      error: {
+        code: 'K3_BASEDATA_MISSING',
+        message: 'customer tb_x does not exist',
+        msgCode: 3,
+        fieldErrors: [{ field: 'FCustomerID', message: '客户不存在' }],
+      },
+      history: [{ jobId: 'so-nolog', attempt: 1, code: 'K3_BASEDATA_MISSING' }],
+    });
+    expect(await queues.orders.getJob('so-nolog')).toBeUndefined();
   });
 
   it('drains on shutdown: jobs in the batch are saved, not abandoned', async () => {

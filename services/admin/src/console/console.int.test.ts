@@ -1,7 +1,9 @@
+import { enqueue } from '@wdt-k3/jobs';
 import { useRedisServer } from '@wdt-k3/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeForm, signInConsole } from '../../test/console-session.ts';
 import { bearer, FULL, type Harness, READ, startHarness } from '../../test/harness.ts';
+import { deadLetter } from '../../test/orders.ts';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -132,6 +134,49 @@ describe('the console on a real Redis: sessions, CSRF, scopes, secrets', () => {
       target: 'so-41',
       details: { jobId: 'so-41-r1', edited: false, via: 'console' },
     });
+  });
+
+  it('shows an order’s one letter under any of its ids, with every run’s attempts and the replays between', async () => {
+    const letter = deadLetter(42);
+    await enqueue(
+      h.queues.failed,
+      'deadLetter',
+      {
+        ...letter,
+        lastJobId: 'so-42-r1',
+        history: [
+          {
+            at: letter.failedAt - 60_000,
+            attempt: 1,
+            code: 'K3_BASEDATA_MISSING',
+            message: 'first run',
+            jobId: 'so-42',
+          },
+          {
+            at: letter.failedAt,
+            attempt: 1,
+            code: 'K3_BASEDATA_MISSING',
+            message: 'after the replay',
+            jobId: 'so-42-r1',
+          },
+        ],
+        replays: [{ at: letter.failedAt - 30_000, by: 'lin', jobId: 'so-42-r1', edited: true }],
+        replayCount: 1,
+      },
+      { jobId: 'so-42' },
+    );
+    const ops = await signInConsole(h.app, FULL);
+    const page = await ops.get('/console/dead-letters/so-42-r1');
+    expect(page.statusCode).toBe(200);
+    const rows = page.body.slice(page.body.indexOf('尝试记录'));
+    expect(rows).toContain('first run');
+    expect(rows).toContain('lin 修改后重放');
+    expect(rows).toContain('after the replay');
+    // In time order: the first run, the replay, the replay's run.
+    expect(rows.indexOf('first run')).toBeLessThan(rows.indexOf('lin 修改后重放'));
+    expect(rows.indexOf('lin 修改后重放')).toBeLessThan(rows.indexOf('after the replay'));
+    // Its actions act on the order's letter, so-42.
+    expect(page.body).toContain('/console/dead-letters/so-42/replay');
   });
 
   it('refuses an edited replay that changes a locked field or nests absurdly deep, with a page, not a crash', async () => {

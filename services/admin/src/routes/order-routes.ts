@@ -23,7 +23,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { callerName } from '../auth.ts';
 import type { AppContext } from '../context.ts';
-import { undiscardOrder } from '../dead-letters.ts';
+import { undiscardChecked } from '../dead-letter-deps.ts';
 import { AdminError } from '../errors.ts';
 import { formatBeijing, instantSchema } from '../instants.ts';
 import { queryInt } from '../schemas.ts';
@@ -247,7 +247,7 @@ function orderRoutes(app: ZodApp, ctx: AppContext): void {
     },
     async (request) => {
       const by = callerName(request);
-      const outcome = await undiscardOrder(ctx, request.params.key, by);
+      const outcome = await undiscardChecked(ctx, request.params.key, by);
       await ctx.audit.write({
         who: by,
         action: 'order.undiscard',

@@ -99,19 +99,42 @@ function errorSection(view: View, detail: DeadLetterDetail): Html {
   </section>`;
 }
 
+/** The order's one history: every attempt of every job, and the replays between them. */
 function historySection(view: View, detail: DeadLetterDetail): Html {
   const letter = detail.deadLetter;
+  type Row =
+    | { kind: 'attempt'; at: number; attempt: number; code: string; message: string; jobId: string | null }
+    | { kind: 'replay'; at: number; by: string; edited: boolean; jobId: string };
+  const rows: Row[] = [
+    ...(letter?.history ?? []).map((entry) => ({
+      kind: 'attempt' as const,
+      ...entry,
+      jobId: entry.jobId ?? null,
+    })),
+    ...(letter?.replays ?? []).map((entry) => ({ kind: 'replay' as const, ...entry })),
+  ].sort((a, b) => a.at - b.at);
   return html`<section class="card">
-    <h2>${view.t('history')} <span class="muted">${count(letter?.attemptsMade ?? 0)}</span></h2>
+    <h2>${view.t('history')} <span class="muted">${count(letter?.history.length ?? 0)}</span></h2>
     ${table(
       view,
       [
-        { label: 'attemptNo', cell: (entry) => count(entry.attempt), numeric: true },
-        { label: 'at', cell: (entry) => html`<span class="nowrap">${formatTime(entry.at)}</span>` },
-        { label: 'code', cell: (entry) => codeBadge(entry.code) },
-        { label: 'message', cell: (entry) => entry.message },
+        {
+          label: 'attemptNo',
+          cell: (row) => (row.kind === 'attempt' ? count(row.attempt) : '—'),
+          numeric: true,
+        },
+        { label: 'at', cell: (row) => html`<span class="nowrap">${formatTime(row.at)}</span>` },
+        { label: 'historyJob', cell: (row) => html`<span class="mono nowrap">${row.jobId ?? '—'}</span>` },
+        {
+          label: 'code',
+          cell: (row) =>
+            row.kind === 'attempt'
+              ? codeBadge(row.code)
+              : view.t(row.edited ? 'historyReplayEdited' : 'historyReplay', { by: row.by }),
+        },
+        { label: 'message', cell: (row) => (row.kind === 'attempt' ? row.message : '') },
       ],
-      letter?.history ?? [],
+      rows,
     )}
   </section>`;
 }

@@ -1,4 +1,4 @@
-import { discardMarkerKey, QUEUES } from '@wdt-k3/jobs';
+import { decodeFailureReason, discardMarkerKey, orderDoneKey, QUEUES } from '@wdt-k3/jobs';
 import { formatBeijingTime, type RedisConnection } from '@wdt-k3/runtime';
 import type pg from 'pg';
 import type { WdtBill } from './comparable.ts';
@@ -66,16 +66,19 @@ export function createExplainer(deps: {
       pipeline.hget(key(QUEUES.failed, id), 'data');
       pipeline.exists(discardMarkerKey(deps.prefix, id));
       pipeline.hmget(key(QUEUES.orders, id), 'finishedOn', 'failedReason', 'timestamp');
+      // Completed jobs are kept an hour; the loader's done record says "saved" for 30 days.
+      pipeline.exists(orderDoneKey(deps.prefix, id));
     }
     const results = ((await pipeline.exec()) ?? []).map(([err, value]) => {
       if (err !== null) throw err;
       return value;
     });
     return bills.map((_, index) => {
-      const [letter, discarded, job] = results.slice(index * 3, index * 3 + 3) as [
+      const [letter, discarded, job, done] = results.slice(index * 4, index * 4 + 4) as [
         string | null,
         number,
         Array<string | null>,
+        number,
       ];
       if (letter !== null) {
         const parsed = JSON.parse(letter) as { error?: { code?: string; message?: string } };
@@ -83,14 +86,23 @@ export function createExplainer(deps: {
       }
       if (discarded === 1) return reason('discarded');
       const [finishedOn, failedReason, created] = job;
-      if (finishedOn !== null && failedReason === null)
+      if ((finishedOn !== null && failedReason === null) || (created === null && done === 1))
         return reason(
           'saved',
           null,
           null,
           'the pipeline saved it; the bill is no longer in K3 (deleted in K3?)',
         );
-      if (created !== null) return reason('pending', null, null, failedReason);
+      if (created !== null) {
+        // A failed attempt's reason is the failure as a JSON document: say it in words.
+        const failure = failedReason === null ? null : decodeFailureReason(failedReason);
+        return reason(
+          'pending',
+          failure?.code ?? null,
+          null,
+          failure === null ? failedReason : failure.message,
+        );
+      }
       return null;
     });
   };

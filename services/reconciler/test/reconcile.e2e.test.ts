@@ -1,10 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { closeQueues, openQueues } from '@wdt-k3/jobs';
 import { createK3CloudClient } from '@wdt-k3/k3cloud-client';
 import { loadConfig as loadK3SimConfig, simCredentials } from '@wdt-k3/k3cloud-sim';
 import { type Endpoints, Fleet, parseOptions, startServices } from '@wdt-k3/local-run';
 import { beijingDay, type MissingItem, type ReportItem, type RunRecord } from '@wdt-k3/reconcile';
+import { createRedis, parseConfig, redisEnvSchema, toRedisSettings } from '@wdt-k3/runtime';
 import { createDataset } from '@wdt-k3/sim-data';
 import { jsonControl, usePostgresServer, useRedisServer, waitFor } from '@wdt-k3/testkit';
 import ExcelJS from 'exceljs';
@@ -148,6 +150,17 @@ describe('reconciliation against both systems', () => {
 
   it('finds bills deleted in K3 as missing (the pipeline saved them), and "sync the missing" brings them back', async () => {
     const gone = [dataset.orderAt(3), dataset.orderAt(17)];
+    // What an hour of retention does: the finished jobs are gone, and only the loader's done
+    // records say the orders were saved (which "sync the missing" must clear, or the re-read
+    // would skip both as done).
+    const settings = toRedisSettings(
+      parseConfig(redisEnvSchema, { REDIS_URL: redis().url, REDIS_PREFIX: 'rce' }),
+    );
+    const connection = createRedis(settings, 'producer', 'reconcile-test');
+    const queues = openQueues(connection, settings.queuePrefix);
+    await queues.orders.clean(0, 100_000, 'completed');
+    await closeQueues(queues);
+    connection.disconnect();
     const deleted = await k3.delete('SAL_OUTSTOCK', { numbers: gone.map((order) => order.order_no) });
     expect(deleted.ok).toBe(true);
     const report = await reconcileNow();

@@ -87,7 +87,8 @@ async function runOnce(kind: Kind): Promise<Row> {
     ...(kind.ceiling ? {} : { LOADER_BATCH_SIZE: String(kind.batchSize) }),
     LOADER_BATCH_WAIT_MS: '20',
     LOG_LEVEL: 'warn',
-    NODE_OPTIONS: process.env.LOADER_BENCH_NODE_OPTIONS ?? '',
+    // As the image runs every service (Dockerfile NODE_OPTIONS), unless an experiment says otherwise.
+    NODE_OPTIONS: process.env.LOADER_BENCH_NODE_OPTIONS ?? '--max-semi-space-size=8',
     ...Object.fromEntries(values.env.map((pair) => pair.split('=', 2) as [string, string])),
   });
   const { queues, redis: client, prefix } = openTestQueues(env);

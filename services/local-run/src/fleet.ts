@@ -5,6 +5,9 @@ import { type ManagedProcess, startProcess } from '@wdt-k3/testkit';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** V8 flag every service runs with, as the image sets it (Dockerfile `NODE_OPTIONS`). */
+export const SERVICE_NODE_FLAG = '--max-semi-space-size=8';
+
 export interface FleetMember {
   readonly name: string;
   readonly proc: ManagedProcess;
@@ -37,7 +40,9 @@ export class Fleet {
   ): Promise<ManagedProcess> {
     const log = createWriteStream(join(this.#runDir, `${name}.log`), { flags: 'a' });
     this.#logs.push(log);
-    const proc = startProcess(process.execPath, [join(REPO_ROOT, 'services', service, 'src', 'main.ts')], {
+    // The image's NODE_OPTIONS (Dockerfile): the local run measures what a deployment runs.
+    const args = [SERVICE_NODE_FLAG, join(REPO_ROOT, 'services', service, 'src', 'main.ts')];
+    const proc = startProcess(process.execPath, args, {
       name,
       env,
       cwd: REPO_ROOT,

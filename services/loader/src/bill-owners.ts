@@ -78,7 +78,7 @@ export function createBillOwners(
     settle: (billNo, orderKey, contentHash) =>
       new Promise<void>((resolve, reject) => {
         pending.push({ billNo, orderKey, contentHash, resolve, reject });
-        timer ??= setTimeout(flush, SETTLE_FLUSH_MS);
+        if (timer === undefined) timer = setTimeout(flush, SETTLE_FLUSH_MS);
       }),
   };
 }

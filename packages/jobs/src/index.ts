@@ -80,6 +80,7 @@ export {
   type WdtRefusal,
 } from './extractor-status.ts';
 export {
+  commitJobId,
   contentHashOf,
   orderJobId,
   recheckJobId,

@@ -48,7 +48,7 @@ const zh: WaitText = {
   discardedBy: (by, reason) => `${by} 丢弃：${reason}`,
   lastAttempt: (attempts, code) => `已试 ${attempts} 次，最近一次 ${code}`,
   notInLedger: 'WDT 有此单，账本还没有它的记录',
-  summary: (total, parts) => `${total} 单：${parts.join(' · ')}`,
+  summary: (total, parts) => `${total} 单${parts.length === 0 ? '' : `：${parts.join(' · ')}`}`,
   waiting: (jobId, state, runId) =>
     `任务 ${jobId}：${{ queued: '排队中', running: '读取中', committed: '已提交', failed: '失败' }[state] ?? state}${runId === null ? '' : `（${runId}）`}`,
   settled: (done, total, numbers) => `已有结果 ${done}/${total} ${numbers ? '个单号' : '单'}`,
@@ -77,7 +77,8 @@ const en: WaitText = {
   discardedBy: (by, reason) => `by ${by}: ${reason}`,
   lastAttempt: (attempts, code) => `${attempts} attempts so far, last ${code}`,
   notInLedger: 'WDT has it; the ledger has no record of it yet',
-  summary: (total, parts) => `${total} ${total === 1 ? 'order' : 'orders'}: ${parts.join(' · ')}`,
+  summary: (total, parts) =>
+    `${total} ${total === 1 ? 'order' : 'orders'}${parts.length === 0 ? '' : `: ${parts.join(' · ')}`}`,
   waiting: (jobId, state, runId) => `job ${jobId}: ${state}${runId === null ? '' : ` (run ${runId})`}`,
   settled: (done, total, numbers) => `${done}/${total} ${numbers ? 'numbers' : 'orders'} settled`,
   runFailed: (kind, jobId, reason) => `The ${kind} job ${jobId} failed and will not commit: ${reason}`,

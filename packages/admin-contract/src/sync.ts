@@ -86,3 +86,44 @@ export const dryRunAnswerSchema = z.object({
   result: mappingResultSchema,
 });
 export type DryRunAnswer = z.output<typeof dryRunAnswerSchema>;
+
+/** `GET /sync/jobs/:id`: what became of a backfill or an order sync, from its jobs and the ledger. */
+export const syncJobSchema = z.object({
+  jobId: z.string(),
+  kind: z.enum(['backfill', 'orders']),
+  state: z
+    .enum(['queued', 'running', 'committed', 'failed'])
+    .describe(
+      'queued: not planned yet; running: its pages are being read; committed: every page read and its orders enqueued; failed: it will not commit',
+    ),
+  dryRun: z.boolean(),
+  queuedAt: stampSchema,
+  runId: z.string().nullable().describe('The extraction run it became (bf-…, ord-…), once planned'),
+  failedReason: z.string().nullable(),
+  read: z
+    .object({ pages: z.number(), orders: z.number(), enqueued: z.number(), duplicates: z.number() })
+    .nullable()
+    .describe(
+      'The committed run: orders read from WDT, enqueued for loading, and already known (not loaded again)',
+    ),
+  lookups: z
+    .array(
+      z.object({
+        by: z.enum(['stockoutNo', 'srcTid']),
+        number: z.string(),
+        found: z.number().describe('Stock-outs WDT returned for it; 0: WDT has none'),
+      }),
+    )
+    .describe('An order sync once committed: each named number and what WDT had for it'),
+  ledger: z
+    .object({
+      orders: z
+        .number()
+        .describe('Orders of the run the ledger knows of; equal to read.enqueued once caught up'),
+      byState: z.record(z.string(), z.number()),
+      deadByCode: z.record(z.string(), z.number()),
+    })
+    .nullable()
+    .describe('Null before the run committed, or without the ledger (DATABASE_URL)'),
+});
+export type SyncJobAnswer = z.output<typeof syncJobSchema>;

@@ -98,3 +98,9 @@ export function stableJson(value: unknown): string {
   }
   return `${out}}`;
 }
+
+/**
+ * The id of a run's `sync.commit` job (the parent of its pages). The extractor adds it; the admin
+ * reads it to say whether a backfill or an order sync has committed, so it lives in the contract.
+ */
+export const commitJobId = (runId: string): string => `commit-${runId}`;

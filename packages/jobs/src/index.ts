@@ -111,6 +111,7 @@ export {
   type WdtRefusal,
 } from './extractor-status.ts';
 export {
+  commitJobId,
   contentHashOf,
   orderJobId,
   recheckJobId,

@@ -31,6 +31,8 @@ export {
   type ListFilter,
   listOrders,
   type OrderPage,
+  type RunOutcome,
+  runOutcome,
   type TimelineEntry,
   timelineOf,
 } from './queries.ts';

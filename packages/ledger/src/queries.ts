@@ -196,3 +196,44 @@ export async function changedOrders(
     orderNos: newest.rows.map((r) => r.number),
   };
 }
+
+export interface RunOutcome {
+  /** Orders the run enqueued (each has an `order.extracted` event carrying the run id). */
+  readonly orders: number;
+  /** Their state now, every state listed. */
+  readonly byState: Record<OrderState, number>;
+  /** The dead-lettered ones per code. */
+  readonly deadByCode: Record<string, number>;
+}
+
+/**
+ * What became of the orders one extraction run enqueued (a backfill, an order sync). The run's
+ * `order.extracted` events are found through the (type, at) index within `[fromMs, toMs)`, the
+ * span the run can have written in, so the query reads that span's events, not the whole table.
+ */
+export async function runOutcome(
+  pool: pg.Pool,
+  runId: string,
+  fromMs: number,
+  toMs: number,
+): Promise<RunOutcome> {
+  const result = await pool.query<{ state: OrderState; code: string | null; n: number }>(
+    `SELECT o.state, CASE WHEN o.state = 'dead' THEN coalesce(o.last_code, 'UNKNOWN') END AS code,
+            count(*)::int AS n
+     FROM ledger_orders o
+     WHERE o.order_key IN (
+       SELECT order_key FROM ledger_events
+       WHERE type = 'order.extracted' AND at >= $2 AND at < $3 AND data->>'runId' = $1)
+     GROUP BY 1, 2`,
+    [runId, new Date(fromMs), new Date(toMs)],
+  );
+  const byState = Object.fromEntries(ORDER_STATES.map((state) => [state, 0])) as Record<OrderState, number>;
+  const deadByCode: Record<string, number> = {};
+  let orders = 0;
+  for (const row of result.rows) {
+    orders += row.n;
+    byState[row.state] += row.n;
+    if (row.code !== null) deadByCode[row.code] = (deadByCode[row.code] ?? 0) + row.n;
+  }
+  return { orders, byState, deadByCode };
+}

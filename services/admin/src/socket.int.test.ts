@@ -41,6 +41,13 @@ describe('over a real socket', () => {
     await h.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
     await h.addDeadLetter(1);
+    // A queued order sync for GET /sync/jobs/sync-1 to find.
+    await enqueue(
+      h.queues.sync,
+      'syncOrders',
+      { stockoutNos: ['CK1'], srcTids: [], requestedBy: 'ops', dryRun: false },
+      { jobId: 'sync-1' },
+    );
     // A finished reconciliation for the read routes to find (API_ROUTES reads rc-1).
     await createReconcileStore(h.redis, h.prefix).createRun(
       {
@@ -97,7 +104,7 @@ describe('over a real socket', () => {
     }
     expect(await h.queues.failed.getJob('so-1')).toBeDefined();
     expect(await h.queues.orders.count()).toBe(0);
-    expect(await h.queues.sync.count()).toBe(0);
+    expect(await h.queues.sync.count()).toBe(1); // the seeded sync-1 only
     expect(await h.queues.orders.isPaused()).toBe(false);
     expect(await h.redis.xlen(`${h.prefix}:admin:audit`)).toBe(0);
   });

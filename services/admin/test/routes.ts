@@ -30,6 +30,7 @@ export const API_ROUTES: readonly RouteCase[] = [
     write: true,
   },
   { method: 'POST', path: '/sync/orders', url: '/sync/orders', body: { stockoutNos: ['CK1'] }, write: true },
+  { method: 'GET', path: '/sync/jobs/{id}', url: '/sync/jobs/sync-1', write: false },
   {
     method: 'PUT',
     path: '/sync/watermark',

@@ -10,6 +10,10 @@ export const EXIT = {
   usage: 2,
   /** No answer from the admin API: connection refused, DNS, timeout. */
   unreachable: 3,
+  /** --wait: some order ended outside K3 (dead-lettered, discarded, not in WDT), or the run failed. */
+  notInK3: 4,
+  /** --wait: the deadline passed before every order had an outcome (and none ended outside K3). */
+  timedOut: 5,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -3,7 +3,8 @@ import type { CommandSpec, OptionSpecs } from './commands/types.ts';
 import { formatTable, indent } from './table.ts';
 
 const EXIT_CODES = [
-  'Exit codes: 0 ok · 1 the admin API answered an error · 2 usage error · 3 the admin API cannot be reached.',
+  'Exit codes: 0 ok · 1 the admin API answered an error · 2 usage error · 3 the admin API cannot be reached',
+  '· with --wait: 4 some order did not end in K3 · 5 the wait timed out.',
 ];
 
 /** Two aligned columns, indented, without a header row. */

@@ -9,6 +9,13 @@ describe('displayWidth', () => {
     ['ＡＢ', 4],
     ['\x1b[1mbold\x1b[22m', 4],
     ['é', 1],
+    ['e\u0301', 1],
+    ['📦', 2],
+    // Outside the blocks the hand-written table had: transport (🚚) and ZWJ sequences.
+    ['🚚已发货', 8],
+    ['👨‍👩‍👧', 2],
+    ['🇨🇳', 2],
+    ['a\u200bb', 2],
     ['', 0],
   ])('%j is %i columns', (text, width) => {
     expect(displayWidth(text)).toBe(width);
@@ -22,6 +29,11 @@ describe('truncate', () => {
     expect(truncate('a longer message', 10)).toBe('a longer …');
     expect(truncate('客户不存在啊', 7)).toBe('客户不…');
     expect(displayWidth(truncate('客户不存在啊', 7))).toBeLessThanOrEqual(7);
+  });
+
+  it('cuts emoji sequences whole, never between their code points', () => {
+    expect(truncate('👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧', 5)).toBe('👨‍👩‍👧👨‍👩‍👧…');
+    expect(truncate('🚚🚚🚚', 4)).toBe('🚚…');
   });
 });
 
@@ -43,6 +55,19 @@ describe('formatTable', () => {
       ],
     );
     expect(lines).toEqual(['ID     COUNT  MESSAGE', 'so-1       7  客户不存在', 'so-22   1234  ok']);
+  });
+
+  it('aligns rows holding emoji, with no escape codes in the output', () => {
+    const lines = formatTable(
+      [{ header: 'SHOP' }, { header: 'N', align: 'right' }],
+      [
+        ['🚚小林', '1'],
+        ['abc', '22'],
+      ],
+    );
+    expect(lines).toEqual(['SHOP     N', '🚚小林   1', 'abc     22']);
+    expect(lines.map(displayWidth)).toEqual([10, 10, 10]);
+    expect(lines.join('\n')).not.toContain('\x1b');
   });
 
   it('cuts a column at its maxWidth and styles only the header row', () => {

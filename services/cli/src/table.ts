@@ -1,8 +1,12 @@
 /**
  * Aligned plain-text tables. Widths are terminal columns, not string lengths: WDT data is full
  * of Chinese (shop and customer names, K3 messages such as 客户不存在), which a terminal draws two
- * columns wide, so `padEnd` alone would misalign every row holding one.
+ * columns wide, so `padEnd` alone would misalign every row holding one. The widths come from
+ * `string-width` (Unicode's East Asian Width data, emoji, zero-width and combining marks, ANSI
+ * colour codes), not a table of our own that would lag behind Unicode.
  */
+
+import stringWidth from 'string-width';
 
 export interface Column {
   readonly header: string;
@@ -11,38 +15,9 @@ export interface Column {
   readonly maxWidth?: number;
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching ESC is the point (SGR colour codes).
-const ANSI = /\x1b\[[0-9;]*m/g;
-
-// East Asian Wide and Fullwidth ranges (Unicode UAX #11) plus the common emoji blocks.
-const WIDE: ReadonlyArray<readonly [number, number]> = [
-  [0x1100, 0x115f],
-  [0x2e80, 0x303e],
-  [0x3041, 0x33ff],
-  [0x3400, 0x4dbf],
-  [0x4e00, 0x9fff],
-  [0xa000, 0xa4cf],
-  [0xac00, 0xd7a3],
-  [0xf900, 0xfaff],
-  [0xfe30, 0xfe4f],
-  [0xff00, 0xff60],
-  [0xffe0, 0xffe6],
-  [0x1f300, 0x1f64f],
-  [0x1f900, 0x1f9ff],
-  [0x20000, 0x3fffd],
-];
-
-function charWidth(codePoint: number): number {
-  // Combining marks and zero-width characters take no column.
-  if ((codePoint >= 0x300 && codePoint <= 0x36f) || (codePoint >= 0x200b && codePoint <= 0x200f)) return 0;
-  return WIDE.some(([from, to]) => codePoint >= from && codePoint <= to) ? 2 : 1;
-}
-
 /** Columns a terminal uses to draw `text` (colour codes take none). */
 export function displayWidth(text: string): number {
-  let width = 0;
-  for (const char of text.replace(ANSI, '')) width += charWidth(char.codePointAt(0) ?? 0);
-  return width;
+  return stringWidth(text);
 }
 
 /**
@@ -54,15 +29,18 @@ export function cleanCell(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
 }
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
 /** Cuts `text` to at most `maxWidth` columns, marking the cut with `…`. */
 export function truncate(text: string, maxWidth: number): string {
   if (displayWidth(text) <= maxWidth) return text;
   let out = '';
   let width = 0;
-  for (const char of text) {
-    const next = charWidth(char.codePointAt(0) ?? 0);
+  // By grapheme, so an emoji sequence (👨‍👩‍👧, a flag) or a letter with its accent is kept or cut whole.
+  for (const { segment } of graphemes.segment(text)) {
+    const next = stringWidth(segment);
     if (width + next > maxWidth - 1) break;
-    out += char;
+    out += segment;
     width += next;
   }
   return `${out}…`;

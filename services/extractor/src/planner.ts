@@ -40,6 +40,6 @@ export function planIncrementalRun(input: RunPlanInput): RunPlan | null {
   return { runId: `inc-${startMs}-${last.toMs}`, fromMs: startMs, toMs: last.toMs, windows };
 }
 
-export const commitJobId = (runId: string): string => `commit-${runId}`;
+export { commitJobId } from '@wdt-k3/jobs';
 /** `pg-<run>-<part>-<step tag>`: deterministic, so a page added twice (a crash, a retry) is one job. */
 export const pageJobId = (runId: string, part: string, tag: string): string => `pg-${runId}-${part}-${tag}`;

@@ -1,6 +1,7 @@
 import {
   backfillAnswerSchema,
   dryRunAnswerSchema,
+  syncJobSchema,
   syncOrdersAnswerSchema,
   syncStateSchema,
   watermarkAnswerSchema,
@@ -20,6 +21,7 @@ import {
   startBackfill,
   syncNamedOrders,
 } from '../pipeline-actions.ts';
+import { readSyncJob } from '../sync-job.ts';
 import { answers } from './answers.ts';
 import type { ZodApp } from './zod-app.ts';
 
@@ -155,6 +157,22 @@ function syncOrdersRoute(app: ZodApp, ctx: AppContext): void {
   );
 }
 
+function syncJobRoute(app: ZodApp, ctx: AppContext): void {
+  app.get(
+    '/sync/jobs/:id',
+    {
+      schema: {
+        tags: ['sync'],
+        summary:
+          'What became of a backfill or order sync job: queued, running, committed (with what it read and, from the ledger, its orders’ states) or failed',
+        params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/) }),
+        response: answers(syncJobSchema),
+      },
+    },
+    async (request) => readSyncJob(ctx, request.params.id),
+  );
+}
+
 function dryRunRoute(app: ZodApp, ctx: AppContext): void {
   app.post(
     '/orders/:stockoutNo/dry-run',
@@ -200,6 +218,7 @@ export const syncRoutes: FastifyPluginAsyncZod<{ ctx: AppContext }> = async (app
   watermarkRoute(app, ctx);
   backfillRoute(app, ctx);
   syncOrdersRoute(app, ctx);
+  syncJobRoute(app, ctx);
   dryRunRoute(app, ctx);
 };
 

@@ -6,7 +6,7 @@ import { formatBeijingTime } from '@wdt-k3/runtime';
 import { createDataset } from '@wdt-k3/sim-data';
 import { jsonControl, usePostgresServer, useRedisServer, waitFor } from '@wdt-k3/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliFor } from '../test/run-cli.ts';
+import { allOutput, cliFor } from '../test/run-cli.ts';
 
 /**
  * `--wait` against the whole pipeline as real processes (both simulators, extractor, a loader,
@@ -24,7 +24,12 @@ describe('sync orders --wait and backfill --wait over the real pipeline', () => 
   const dataset = createDataset({ seed: options.seed, count: options.orders, ...window });
   let endpoints: Endpoints;
   let cli: ReturnType<typeof cliFor>;
+  let token: string;
   let wdtsim: ReturnType<typeof jsonControl>;
+  let k3sim: ReturnType<typeof jsonControl>;
+  /** The admin's own answer, for comparing what --json printed. */
+  const adminGet = async (path: string): Promise<unknown> =>
+    (await fetch(`${endpoints.adminUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })).json();
 
   /** A new stock-out WDT has and the pipeline has not read; `customer: false` leaves its nick_name empty. */
   const fresh = (index: number, id: number, customer = true) => {
@@ -49,9 +54,10 @@ describe('sync orders --wait and backfill --wait over the real pipeline', () => 
       window,
       await postgres().createDatabase('cli_wait_e2e'),
     );
-    cli = cliFor(endpoints.adminUrl, readFileSync(endpoints.adminTokenFile, 'utf8').trim());
+    token = readFileSync(endpoints.adminTokenFile, 'utf8').trim();
+    cli = cliFor(endpoints.adminUrl, token);
     wdtsim = jsonControl(endpoints.wdtUrl);
-    const k3sim = jsonControl(endpoints.k3Url);
+    k3sim = jsonControl(endpoints.k3Url);
     await waitFor(
       async () => (await k3sim<{ bills: number }>('GET', '/_sim/stats')).bills === dataset.count,
       {
@@ -112,5 +118,89 @@ describe('sync orders --wait and backfill --wait over the real pipeline', () => 
     );
     expect(run.stdout).toMatch(/^3 orders: in K3 2 · dead-lettered 1$/m);
     expect(run.stdout).toMatch(/^\s+MAP_MISSING_CUSTOMER\s+1$/m);
+  });
+
+  it('prints English with WDT_K3_LANG=en and exits 0 when all are in K3; --json holds the admin API’s answers', async () => {
+    const saved = dataset.orderAt(6).order_no;
+    const en = await cli(['sync', 'orders', '--stockout-no', saved, '--wait'], {
+      env: { WDT_K3_LANG: 'en' },
+    });
+    expect(en.code, `${en.stdout}${en.stderr}`).toBe(0);
+    expect(en.stdout).toMatch(/^NUMBER\s+STOCK-OUT\s+OUTCOME\s+AT \(BEIJING\)\s+DETAIL$/m);
+    expect(en.stdout).toMatch(
+      new RegExp(`^${saved}\\s+${saved}\\s+in K3\\s+\\S+ \\S+\\s+K3 bill ${saved} \\(FID \\d+\\)$`, 'm'),
+    );
+    expect(en.stdout).toMatch(/^1 order: in K3 1$/m);
+
+    const json = await cli(['sync', 'orders', '--stockout-no', `${saved},CK404`, '--wait', '--json']);
+    expect(json.code, json.stderr).toBe(4);
+    const answer = JSON.parse(json.stdout);
+    expect(answer.queued).toMatchObject({ stockoutNos: [saved, 'CK404'], dryRun: false });
+    expect(answer.job).toEqual(await adminGet(`/sync/jobs/${answer.queued.jobId}`));
+    expect(answer.job).toMatchObject({
+      kind: 'orders',
+      state: 'committed',
+      runId: `ord-${answer.queued.jobId}`,
+      read: { orders: 1, enqueued: 0, duplicates: 1 },
+    });
+    expect(answer.orders).toMatchObject([
+      { number: saved, orders: [{ state: 'saved', billNo: saved }] },
+      { number: 'CK404', outcome: 'not_found', orders: [] },
+    ]);
+  });
+
+  it('refuses --wait with --dry-run and a bad --wait-timeout before sending anything, and a read token', async () => {
+    const before = JSON.stringify(await adminGet('/sync/jobs/nope'));
+    for (const args of [
+      ['sync', 'orders', '--stockout-no', 'CK1', '--wait', '--dry-run'],
+      ['sync', 'orders', '--stockout-no', 'CK1', '--wait', '--wait-timeout', 'soon'],
+      ['sync', 'orders', '--stockout-no', 'CK1', '--wait-timeout', '1m'],
+      [
+        'backfill',
+        '--from',
+        formatBeijingTime(window.fromMs),
+        '--to',
+        formatBeijingTime(window.toMs),
+        '--wait',
+        '--dry-run',
+      ],
+    ]) {
+      const run = await cli(args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stdout).toBe('');
+    }
+    const read = await cliFor(
+      endpoints.adminUrl,
+      readFileSync(endpoints.adminReadTokenFile, 'utf8').trim(),
+    )(['sync', 'orders', '--stockout-no', 'CK1', '--wait']);
+    expect(read.code).toBe(1);
+    expect(read.stderr).toContain('ADMIN_FORBIDDEN');
+    expect(before).toContain('ADMIN_NOT_FOUND');
+  });
+
+  // Last: K3 refuses every save from here on, so an order stays loading.
+  it('gives up at --wait-timeout with exit 5, showing what is still loading', async () => {
+    await k3sim('PUT', '/_sim/faults', { http5xx: { rate: 1, services: ['BatchSave'] } });
+    await wdtsim('POST', '/_sim/orders', [fresh(7, 9_910_007)]);
+    const run = await cli([
+      'sync',
+      'orders',
+      '--stockout-no',
+      'CKW9910007',
+      '--wait',
+      '--wait-timeout',
+      '5s',
+    ]);
+    expect(run.code, `${run.stdout}${run.stderr}`).toBe(5);
+    expect(run.stdout).toMatch(/^CKW9910007\s+CKW9910007\s+仍在处理\s/m);
+    expect(run.stderr).toMatch(/等待 5s 后仍有订单没有结果/);
+  });
+
+  it('never prints a token', () => {
+    const read = readFileSync(endpoints.adminReadTokenFile, 'utf8').trim();
+    for (const text of allOutput) {
+      expect(text).not.toContain(token);
+      expect(text).not.toContain(read);
+    }
   });
 });

@@ -9,7 +9,12 @@ export type {
   SalOutstockModel,
 } from './k3-model.ts';
 export type { LinkMode, SalesOrderLookup } from './links.ts';
-export { type MappingLookups, type MappingResult, mapStockoutToSalOutstock } from './map-stockout.ts';
+export {
+  type MappingLookups,
+  type MappingResult,
+  mapStockoutToSalOutstock,
+  withoutLookups,
+} from './map-stockout.ts';
 export {
   ORDER_TEXT_FIELDS,
   type OrderTextField,

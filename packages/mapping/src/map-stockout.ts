@@ -68,6 +68,20 @@ export function mapStockoutToSalOutstock(
   };
 }
 
+/**
+ * The bill as WDT and the profile alone make it — what `mapStockoutToSalOutstock` gives with no
+ * lookups and `linkMode: 'optional'` — derived from a bill mapped with its lookups: the salesman
+ * and the sales-order links left out. Where both bills are wanted (the loader sends one and
+ * records the other) it saves a second mapping; property.test.ts holds the two equal.
+ */
+export function withoutLookups(model: SalOutstockModel): SalOutstockModel {
+  const { FSalesManID: _salesman, FEntity, ...header } = model;
+  return {
+    ...header,
+    FEntity: FEntity.map(({ FSOEntryId: _entryId, FEntity_Link: _link, ...entry }) => entry),
+  };
+}
+
 function materialNumbers(
   order: WdtStockoutOrder,
   profile: MappingProfile,

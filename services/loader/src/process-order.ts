@@ -6,7 +6,9 @@ import {
   mapStockoutToSalOutstock,
   parseWdtStockoutOrder,
   resolveLookupKeys,
+  type SalOutstockModel,
   type WdtStockoutOrder,
+  withoutLookups,
 } from '@wdt-k3/mapping';
 import type { BillOwners } from './bill-owners.ts';
 import type { BillSaver, SaveOutcome } from './bill-saver.ts';
@@ -64,7 +66,7 @@ function billFromWdt(
 async function prepare(
   pipeline: OrderPipeline,
   order: WdtStockoutOrder,
-): Promise<{ billNo: string; model: object; unlinked: boolean }> {
+): Promise<{ billNo: string; model: SalOutstockModel; unlinked: boolean }> {
   const keys = resolveLookupKeys(order, pipeline.profile);
   const [salesmanNumber, salesOrder] = await Promise.all([
     keys.customerNumber === null ? null : pipeline.lookups.salesman(keys.customerNumber),
@@ -128,8 +130,12 @@ export async function processOrder(
   const contentHash =
     data.replay === undefined ? (data.contentHash ?? contentHashOf(data.order)) : contentHashOf(data.order);
   const parsed = parseWdtStockoutOrder(data.order);
-  const wdtBill = parsed.ok ? billFromWdt(parsed.value, pipeline.profile) : null;
-  const facts = { orderKey, contentHash, billHash: wdtBill?.hash ?? null, bill: wdtBill?.bill ?? null };
+  const factsOf = (wdtBill: { bill: Record<string, unknown>; hash: string } | null) => ({
+    orderKey,
+    contentHash,
+    billHash: wdtBill?.hash ?? null,
+    bill: wdtBill?.bill ?? null,
+  });
   let prepared: Awaited<ReturnType<typeof prepare>>;
   try {
     if (!parsed.ok) throw mappingError(parsed.issues);
@@ -140,8 +146,12 @@ export async function processOrder(
     if (billNo === null || existing === null) throw err;
     await assertOwner(pipeline, billNo, orderKey);
     await pipeline.owners.settle(billNo, orderKey, contentHash);
+    const facts = factsOf(parsed.ok ? billFromWdt(parsed.value, pipeline.profile) : null);
     return { status: 'already-saved', id: existing, number: billNo, unlinked: false, ...facts };
   }
+  // The ledger's bill is the one sent, lookups left out: derived, not mapped a second time.
+  const bill = withoutLookups(prepared.model) as unknown as Record<string, unknown>;
+  const facts = factsOf({ bill, hash: stableHash(bill) });
   const outcome = await pipeline.saver.save(prepared.billNo, prepared.model);
   // Bills K3 took without a sales-order link, not those it refused or already had.
   if (prepared.unlinked && outcome.status === 'saved') pipeline.onUnlinked?.();

@@ -1,3 +1,4 @@
+import { createSemaphore } from '@wdt-k3/runtime';
 import { createAuthenticator, type Session } from './auth.ts';
 import { batchSaveData, toBatchSaveResult } from './batch-save.ts';
 import { K3Error } from './errors.ts';
@@ -10,7 +11,6 @@ import {
   responseStatusOf,
   throwIfCallLimited,
 } from './response.ts';
-import { createSemaphore } from './semaphore.ts';
 import { createTransport, type HttpResponse, requestNeverSent } from './transport.ts';
 import type { BillQuery, K3CloudClient, K3CloudClientOptions } from './types.ts';
 

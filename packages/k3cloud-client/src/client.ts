@@ -1,3 +1,4 @@
+import { createSemaphore } from '@wdt-k3/runtime';
 import { createAuthenticator, type Session } from './auth.ts';
 import { batchSaveData, toBatchSaveResult } from './batch-save.ts';
 import { K3Error } from './errors.ts';
@@ -10,14 +11,19 @@ import {
   responseStatusOf,
   throwIfCallLimited,
 } from './response.ts';
-import { createSemaphore } from './semaphore.ts';
-import { createTransport, type HttpResponse, requestNeverSent } from './transport.ts';
+import { createTransport, type HttpResponse, ResponseTooLargeError, requestNeverSent } from './transport.ts';
 import type { BillQuery, K3CloudClient, K3CloudClientOptions } from './types.ts';
 
 const DYNAMIC_FORM = 'Kingdee.BOS.WebApi.ServicesStub.DynamicFormService';
 const DEFAULT_TIMEOUT_MS = 120_000;
 const DEFAULT_CONCURRENCY = 4;
 const DEFAULT_PAGE_SIZE = 2000;
+/**
+ * A page of 2,000 ExecuteBillQuery rows of 20 fields is about 1.5 MB and a BatchSave answer for
+ * 1,000 bills about 0.3 MB; 32 MiB leaves room for wide queries while a proxy's runaway answer
+ * cannot exhaust the heap.
+ */
+const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 /** The Python SDK's headers besides auth (reference §1). */
 const BASE_HEADERS = {
@@ -32,7 +38,10 @@ export function createK3CloudClient(options: K3CloudClientOptions): K3CloudClien
   const concurrency = options.maxConcurrentRequests ?? DEFAULT_CONCURRENCY;
   const logger = options.logger?.child({ component: 'k3cloud-client' });
   // One more socket than calls: a re-login runs outside the call bound (see `call`).
-  const transport = createTransport(base, concurrency + 1);
+  const transport = createTransport({
+    maxSockets: concurrency + 1,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+  });
   const semaphore = createSemaphore(concurrency);
 
   const exchange = async (
@@ -188,6 +197,14 @@ function transportError(
 ): K3Error {
   const method = shortName(service);
   const context = { service: method };
+  if (err instanceof ResponseTooLargeError) {
+    // K3 answered, so a write ran; its result is unknown.
+    return new K3Error('K3_BAD_RESPONSE', `K3 ${method} answered more than ${err.limitBytes} bytes`, {
+      ambiguous: kind === 'write',
+      cause: err,
+      context: { ...context, limitBytes: err.limitBytes },
+    });
+  }
   if (timeout.aborted) {
     return new K3Error('K3_TIMEOUT', `K3 ${method} gave no answer within ${timeoutMs} ms`, {
       ambiguous: kind === 'write',

@@ -47,6 +47,8 @@ export interface K3CloudClientOptions {
   readonly requestTimeoutMs?: number;
   /** Calls in flight at once from this client (also its socket bound). */
   readonly maxConcurrentRequests?: number;
+  /** Longest answer read; a longer one fails as K3_BAD_RESPONSE (ambiguous for a write). Default 32 MiB. */
+  readonly maxResponseBytes?: number;
   readonly logger?: Logger;
 }
 

@@ -1,5 +1,6 @@
 import { decodeFailureReason, discardMarkerKey, orderDoneKey, QUEUES } from '@wdt-k3/jobs';
 import { formatBeijingTime, type RedisConnection } from '@wdt-k3/runtime';
+import { QueueKeys } from 'bullmq';
 import type pg from 'pg';
 import type { WdtBill } from './comparable.ts';
 import type { MissingReason } from './report.ts';
@@ -57,7 +58,9 @@ export function createExplainer(deps: {
   prefix: string;
   ledger?: pg.Pool | undefined;
 }): Explainer {
-  const key = (queue: string, id: string): string => `${deps.prefix}:${queue}:${id}`;
+  // BullMQ's own key builder: a job hash is `toKey(queue, jobId)`, whatever BullMQ makes of the prefix.
+  const bullKeys = new QueueKeys(deps.prefix);
+  const key = (queue: string, id: string): string => bullKeys.toKey(queue, id);
 
   const fromRedis = async (bills: readonly WdtBill[]): Promise<Array<MissingReason | null>> => {
     const pipeline = deps.redis.pipeline();

@@ -53,6 +53,7 @@ export {
   redisTopology,
   redisTopologySchema,
 } from './redis-topology.ts';
+export { createSemaphore, type Semaphore } from './semaphore.ts';
 export {
   createShutdown,
   installProcessHandlers,

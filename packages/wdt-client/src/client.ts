@@ -57,6 +57,21 @@ const optionsSchema = z.object({
  * A network failure is retried here at most twice: the query is a read, so a resend is harmless,
  * and a reset keep-alive socket is the usual cause. A timeout is not: it has already cost
  * `requestTimeoutMs` and may have used one of WDT's 60 calls a minute, so BullMQ decides.
+ *
+ * This loop is ours rather than got's `retry` (issue 14, item 12), for three reasons:
+ * - each attempt is signed anew: the Qimen `timestamp` is part of the signature, and got's retry
+ *   resends the request it already built;
+ * - what is retried is "whatever `transportError` calls WDT_NETWORK", i.e. anything but a timeout
+ *   or an abort; got's `errorCodes` is an allow-list, which would drift from that classification
+ *   the first time an unlisted code (a TLS or parser error) shows up;
+ * - the wait honours the caller's AbortSignal and answers WDT_ABORTED, the same code as an abort
+ *   in flight.
+ * Neither form is seen by the fleet limiter: `wdt-pages`' BullMQ limiter (extractor
+ * `wdt-limiter.ts`) counts jobs moved to active, not HTTP calls, so all attempts of one page share
+ * its one slot, and the extractor's `wdtCalls` metric counts one call per page too. That is sound
+ * for the usual cause (a refused or idle-reset socket: the request never reached WDT); a reset after
+ * WDT received the request can cost one call the limiter did not plan for, and WDT then answers
+ * 1012, which the extractor turns into a queue-wide pause.
  */
 const NETWORK_RETRY_DELAYS_MS = [100, 400] as const;
 
@@ -118,7 +133,7 @@ function createHttp(agent: { http: HttpAgent; https: HttpsAgent }, requestTimeou
   return got.extend({
     agent,
     timeout: { request: requestTimeoutMs },
-    // Retries are ours (network failures only) or BullMQ's; got's would hide them from both.
+    // Retries are ours (network failures only, see NETWORK_RETRY_DELAYS_MS) or BullMQ's.
     retry: { limit: 0 },
     throwHttpErrors: false,
     followRedirect: false,

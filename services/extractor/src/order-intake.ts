@@ -70,13 +70,11 @@ const text = (value: unknown): string | null =>
   typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
 
 export function createOrderIntake(deps: IntakeDeps) {
-  const jobKey = (queue: Queue, id: string): string => `${deps.prefix}:${queue.name}:${id}`;
-
   const classify = async (ids: readonly string[], hashes: readonly string[]): Promise<IntakeVerdict[]> => {
     if (ids.length === 0) return [];
     const keys = ids.flatMap((id) => [
-      jobKey(deps.ordersQueue, id),
-      jobKey(deps.failedQueue, id),
+      deps.ordersQueue.toKey(id),
+      deps.failedQueue.toKey(id),
       discardMarkerKey(deps.prefix, id),
       orderDoneKey(deps.prefix, id),
     ]);

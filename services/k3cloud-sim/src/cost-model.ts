@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createSemaphore, type Semaphore } from '@wdt-k3/runtime';
 import { z } from 'zod';
 
 /**
@@ -17,12 +18,12 @@ export type CostModelSettings = z.output<typeof costModelSchema>;
 
 export class CostModel {
   #settings: CostModelSettings;
-  #active = 0;
+  #slots: Semaphore;
   #maxActive = 0;
-  #queue: Array<() => void> = [];
 
   constructor(settings: CostModelSettings) {
     this.#settings = settings;
+    this.#slots = createSemaphore(settings.maxConcurrent);
   }
 
   get settings(): CostModelSettings {
@@ -31,41 +32,23 @@ export class CostModel {
 
   set(settings: CostModelSettings): void {
     this.#settings = settings;
-    while (this.#active < settings.maxConcurrent && this.#queue.length > 0) this.#grant();
+    this.#slots.limit = settings.maxConcurrent;
   }
 
   /** Calls being charged now, waiting for a slot, and the most ever charged at once. */
   get load(): { active: number; queued: number; maxActive: number } {
-    return { active: this.#active, queued: this.#queue.length, maxActive: this.#maxActive };
+    return { active: this.#slots.active, queued: this.#slots.waiting, maxActive: this.#maxActive };
   }
 
   resetLoad(): void {
-    this.#maxActive = this.#active;
+    this.#maxActive = this.#slots.active;
   }
 
   async charge(bills: number): Promise<void> {
     if (!this.#settings.enabled) return;
-    await this.#acquire();
-    try {
+    await this.#slots.run(async () => {
+      this.#maxActive = Math.max(this.#maxActive, this.#slots.active);
       await sleep(this.#settings.baseMs + this.#settings.perBillMs * bills);
-    } finally {
-      this.#active -= 1;
-      if (this.#queue.length > 0 && this.#active < this.#settings.maxConcurrent) this.#grant();
-    }
-  }
-
-  #acquire(): Promise<void> {
-    if (this.#active < this.#settings.maxConcurrent) {
-      this.#active += 1;
-      this.#maxActive = Math.max(this.#maxActive, this.#active);
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.#queue.push(resolve));
-  }
-
-  #grant(): void {
-    this.#active += 1;
-    this.#maxActive = Math.max(this.#maxActive, this.#active);
-    this.#queue.shift()?.();
+    });
   }
 }

@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { QUEUES } from '@wdt-k3/jobs';
 import type { RedisConnection } from '@wdt-k3/runtime';
 import { startProcess, startRedisServer, waitFor } from '@wdt-k3/testkit';
+import { QueueKeys } from 'bullmq';
 import { dataset, enqueueOrders, loaderEnv, openTestQueues, ordersOf, startK3Sim } from '../test/harness.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -47,7 +48,8 @@ function peakRssMiB(pid: number): number {
  */
 async function busySeconds(redis: RedisConnection, prefix: string, ids: readonly string[]): Promise<number> {
   const pipeline = redis.pipeline();
-  for (const id of ids) pipeline.hmget(`${prefix}:${QUEUES.orders}:${id}`, 'processedOn', 'finishedOn');
+  const keys = new QueueKeys(prefix);
+  for (const id of ids) pipeline.hmget(keys.toKey(QUEUES.orders, id), 'processedOn', 'finishedOn');
   let first = Number.POSITIVE_INFINITY;
   let last = 0;
   for (const [, stamps] of (await pipeline.exec()) ?? []) {

@@ -37,4 +37,35 @@ describe('createSemaphore', () => {
     release();
     await first;
   });
+
+  it('admits waiters when the limit is raised and lets running calls finish when it is lowered', async () => {
+    const semaphore = createSemaphore(1);
+    const gates = [0, 1, 2].map(() => Promise.withResolvers<void>());
+    const started: number[] = [];
+    const flush = () => new Promise((resolve) => setImmediate(resolve));
+    const tasks = [0, 1, 2].map((i) =>
+      semaphore.run(async () => {
+        started.push(i);
+        await gates[i]?.promise;
+      }),
+    );
+    await flush();
+    expect(started).toEqual([0]);
+    semaphore.limit = 3;
+    await flush();
+    expect(started).toEqual([0, 1, 2]);
+    expect(semaphore.active).toBe(3);
+    semaphore.limit = 1;
+    const late = semaphore.run(async () => started.push(3));
+    gates[0]?.resolve();
+    gates[1]?.resolve();
+    await flush();
+    expect(started).toEqual([0, 1, 2]);
+    gates[2]?.resolve();
+    await Promise.all([...tasks, late]);
+    expect(started).toEqual([0, 1, 2, 3]);
+    expect(() => {
+      semaphore.limit = 0;
+    }).toThrow(RangeError);
+  });
 });

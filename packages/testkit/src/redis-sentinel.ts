@@ -163,7 +163,11 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
   const role = (node: RedisNodeHandle): Promise<InfoFields> =>
     withNodeClient(node, async (client) => parseInfo(await client.info('replication')));
 
-  const waitForReplica = async (node: RedisNodeHandle, timeoutMs = 30_000): Promise<void> => {
+  // A restarted old master rejoins in ~21 s on an idle machine, set by Sentinel's fixed periods
+  // (not configurable): it waits 8 s (4 × the 2 s hello period) before converting a node that says
+  // it is a master, and refreshes a healthy replica's INFO every 10 s. Under CI load that crossed
+  // 30 s, so the default leaves room for it twice over.
+  const waitForReplica = async (node: RedisNodeHandle, timeoutMs = 60_000): Promise<void> => {
     await waitFor(
       async () => {
         const master = await agreedMaster();

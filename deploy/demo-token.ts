@@ -8,7 +8,7 @@
 export const DEMO_ADMIN_TOKEN = 'demo-token-not-a-secret-never-use-in-production';
 
 /** Host names of the demo simulators: their compose service names. */
-export const SIMULATOR_HOSTS = { wdt: 'wdt-sim', k3: 'k3cloud-sim' } as const;
+const SIMULATOR_HOSTS = { wdt: 'wdt-sim', k3: 'k3cloud-sim' } as const;
 
 /** True when any `name:scope:token` entry of an ADMIN_TOKENS value uses the demo token. */
 export function usesDemoToken(adminTokens: string | undefined): boolean {

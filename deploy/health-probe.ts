@@ -11,7 +11,7 @@ interface Probe {
   readonly path: string;
 }
 
-export const PROBES: Readonly<Record<string, Probe>> = {
+const PROBES: Readonly<Record<string, Probe>> = {
   extractor: {
     hostVar: 'OPS_HOST',
     portVar: 'OPS_PORT',

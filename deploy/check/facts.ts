@@ -47,7 +47,7 @@ async function configKeys(root: string): Promise<Record<string, ReadonlySet<stri
  * exported variables: the "no .env" case (the demo, and what each default resolves to), whatever
  * .env or shell the developer running the check has. Every profile is enabled.
  */
-export async function composeFacts(
+async function composeFacts(
   compose: readonly string[],
   root: string,
 ): Promise<{ model: ComposeModel; variables: string[] }> {

@@ -336,7 +336,7 @@ const contextAllowList: Rule = {
   },
 };
 
-export const RULES: readonly Rule[] = [
+const RULES: readonly Rule[] = [
   redisDurable,
   postgresDurable,
   postgresFirst,

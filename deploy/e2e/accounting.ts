@@ -23,7 +23,7 @@ export function describeAccount(a: Account): string {
   );
 }
 
-export async function account(pipeline: Pipeline, expected: ReadonlySet<string>): Promise<Account> {
+async function account(pipeline: Pipeline, expected: ReadonlySet<string>): Promise<Account> {
   const bills = await pipeline.k3Bills();
   let once = 0;
   let missing = 0;

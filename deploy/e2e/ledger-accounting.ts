@@ -31,10 +31,7 @@ export function describeLedger(a: LedgerAccount): string {
 const otherStates = (byState: Readonly<Record<string, number>>): Record<string, number> =>
   Object.fromEntries(Object.entries(byState).filter(([state, n]) => state !== 'saved' && n > 0));
 
-export async function accountLedger(
-  pipeline: Pipeline,
-  expected: ReadonlySet<string>,
-): Promise<LedgerAccount> {
+async function accountLedger(pipeline: Pipeline, expected: ReadonlySet<string>): Promise<LedgerAccount> {
   const byState = await pipeline.ledgerCounts();
   const saved = await pipeline.ledgerOrders('saved');
   let ok = 0;

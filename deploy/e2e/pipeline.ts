@@ -43,7 +43,7 @@ export interface Pipeline {
   setK3Latency(settings: { enabled: boolean; baseMs?: number; perBillMs?: number }): Promise<void>;
 }
 
-export interface LedgerOrder {
+interface LedgerOrder {
   readonly orderNo: string | null;
   readonly state: string;
   readonly billNo: string | null;

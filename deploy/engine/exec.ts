@@ -26,7 +26,7 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-export class CommandError extends Error {
+class CommandError extends Error {
   override readonly name = 'CommandError';
   readonly result: RunResult;
 

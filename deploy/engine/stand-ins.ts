@@ -27,7 +27,7 @@ import type { Say } from './tools.ts';
 const HERE = join(import.meta.dirname, '..', 'stand-ins');
 const LABEL = 'wdt-k3.stand-in';
 const HOST_CA = '/etc/ssl/certs/ca-certificates.crt';
-export const DEBIAN_IMAGE = 'debian:bookworm-slim';
+const DEBIAN_IMAGE = 'debian:bookworm-slim';
 
 export interface StandInTargets {
   /** The Dockerfile's NODE_IMAGE default. */

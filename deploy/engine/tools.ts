@@ -11,7 +11,7 @@ import { canRun, run } from './exec.ts';
 import { APT_DIR, COMPOSE_PLUGIN, DEBIAN_MIRROR, PLUGINS_DIR } from './paths.ts';
 
 /** env_file with `required: false`, which docker-compose.yml uses, came in Compose 2.24. */
-export const MIN_COMPOSE = [2, 24] as const;
+const MIN_COMPOSE = [2, 24] as const;
 
 export type Say = (line: string) => void;
 

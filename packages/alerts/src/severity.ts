@@ -2,7 +2,7 @@
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const severityRank = (severity: Severity): number => SEVERITIES.indexOf(severity);
+const severityRank = (severity: Severity): number => SEVERITIES.indexOf(severity);
 
 export const atLeast = (severity: Severity, minimum: Severity): boolean =>
   severityRank(severity) >= severityRank(minimum);

@@ -27,24 +27,24 @@ export const extractFilterSchema = z.object({
  * `reconcile`: a reconciliation run's read of its period (issue 17): its pages store what they
  * read for the comparison and enqueue nothing.
  */
-export const runKindSchema = z.enum(['incremental', 'backfill', 'orders', 'sweep', 'reconcile']);
+const runKindSchema = z.enum(['incremental', 'backfill', 'orders', 'sweep', 'reconcile']);
 
 /** A single-order lookup instead of a window (the admin's "sync these orders"). */
-export const numberFilterSchema = z.union([
+const numberFilterSchema = z.union([
   z.object({ stockoutNo: z.string().min(1) }),
   z.object({ srcTid: z.string().min(1) }),
 ]);
 
 const requester = z.string().min(1).max(100).optional();
 
-export const syncTickSchema = z.object({}).loose();
-export const syncBackfillSchema = z.object({
+const syncTickSchema = z.object({}).loose();
+const syncBackfillSchema = z.object({
   fromMs: epochMs,
   toMs: epochMs,
   requestedBy: requester,
   dryRun: z.boolean().default(false),
 });
-export const syncOrdersSchema = z
+const syncOrdersSchema = z
   .object({
     stockoutNos: z.array(z.string().min(1)).max(500).default([]),
     srcTids: z.array(z.string().min(1)).max(500).default([]),
@@ -55,7 +55,7 @@ export const syncOrdersSchema = z
     message: 'name at least one order',
   });
 
-export const syncCommitSchema = z.object({
+const syncCommitSchema = z.object({
   runId: z.string().min(1),
   kind: runKindSchema,
   /** Incremental and sweep runs: the watermark to store once every page of the run is in. */
@@ -101,7 +101,7 @@ export const walkStepSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
-export const pageFetchSchema = z.object({
+const pageFetchSchema = z.object({
   runId: z.string().min(1),
   kind: runKindSchema,
   window: windowSchema.nullable(),
@@ -128,7 +128,7 @@ export const orderSourceSchema = z.object({
 export const fieldErrorSchema = z.object({ field: z.string().nullable(), message: z.string() });
 
 /** One failed attempt of a dead letter's history; `jobId` says which job (so-X, so-X-r1…) made it. */
-export const attemptEntrySchema = z.object({
+const attemptEntrySchema = z.object({
   at: epochMs,
   attempt: z.number().int(),
   code: z.string(),
@@ -137,7 +137,7 @@ export const attemptEntrySchema = z.object({
 });
 
 /** One replay of a dead letter: who queued which job, when, with an edited order or not. */
-export const replayEntrySchema = z.object({
+const replayEntrySchema = z.object({
   at: epochMs,
   by: z.string().min(1),
   jobId: z.string().min(1),
@@ -145,7 +145,7 @@ export const replayEntrySchema = z.object({
 });
 
 /** What a replay job carries of the letter it replays (see `orderLoadSchema.replay.prior`). */
-export const deadLetterPriorSchema = z.object({
+const deadLetterPriorSchema = z.object({
   originalJobId: z.string().min(1),
   firstEnqueuedAt: epochMs,
   history: z.array(attemptEntrySchema),
@@ -219,13 +219,13 @@ export const reconcileFilterSchema = z.object({
 });
 
 /** The scheduler's daily tick: reconcile the Beijing day before the one it fires in. */
-export const reconcileDailySchema = z.object({}).loose();
+const reconcileDailySchema = z.object({}).loose();
 
 /**
  * The comparison of one run, the parent of its WDT page jobs: it runs once every page has
  * stored its rows, reads K3 and writes the result.
  */
-export const reconcileCompareSchema = z.object({
+const reconcileCompareSchema = z.object({
   runId: z.string().min(1).max(120),
   period: reconcilePeriodSchema,
   filter: reconcileFilterSchema,
@@ -341,7 +341,7 @@ export const JOBS = {
   }),
 } as const;
 
-export type Jobs = typeof JOBS;
+type Jobs = typeof JOBS;
 export type JobKey = keyof Jobs;
 export type JobData<K extends JobKey> = z.output<Jobs[K]['schema']>;
 export type JobInput<K extends JobKey> = z.input<Jobs[K]['schema']>;

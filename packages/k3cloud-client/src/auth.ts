@@ -45,7 +45,7 @@ function sessionHeaders(session: Session | null): Record<string, string> {
 }
 
 /** `Set-Cookie` values by cookie name. */
-export function readCookies(headers: IncomingHttpHeaders): Map<string, string> {
+function readCookies(headers: IncomingHttpHeaders): Map<string, string> {
   const cookies = new Map<string, string>();
   for (const line of headers['set-cookie'] ?? []) {
     const pair = line.split(';')[0] ?? '';

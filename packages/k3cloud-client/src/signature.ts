@@ -32,7 +32,7 @@ export function hmacSha256Base64Hex(key: string, message: string): string {
 }
 
 /** Python `quote(path).replace('/', '%2F')`; identical to encodeURIComponent for K3's ASCII paths. */
-export function encodeSignedPath(path: string): string {
+function encodeSignedPath(path: string): string {
   return encodeURIComponent(path);
 }
 

@@ -25,7 +25,7 @@ import {
  * Each field is declared once, as a reader; the zod schemas and the fast path of
  * `parseWdtStockoutOrder` are both built from these tables.
  */
-export const DETAIL_FIELDS = {
+const DETAIL_FIELDS = {
   rec_id: readRequiredKey(MAP_ISSUE_CODES.MISSING_REC_ID, 'rec_id'),
   stockout_id: readId,
   goods_id: readId,
@@ -88,7 +88,7 @@ const detailsListSchema = z
   .transform((rows) => rows ?? []);
 
 /** The declared header fields of an order and how each is read (`details_list` aside). */
-export const ORDER_FIELDS = {
+const ORDER_FIELDS = {
   stockout_id: readRequiredKey(MAP_ISSUE_CODES.MISSING_STOCKOUT_ID, 'stockout_id'),
   order_no: readRequiredKey(MAP_ISSUE_CODES.MISSING_ORDER_NO, 'order_no'),
   stockout_no: readText,

@@ -35,7 +35,7 @@ export function addMapIssue(ctx: Ctx, mapCode: MapIssueCode, message: string): n
  * reaches the reader (it comes out as `null`, or as a "missing" issue) instead of failing with
  * zod's generic error.
  */
-export function wireField<T>(read: WireReader<T>) {
+function wireField<T>(read: WireReader<T>) {
   return z
     .unknown()
     .optional()

@@ -68,7 +68,7 @@ export interface RedisNodeInternals {
   removeDir(): Promise<void>;
 }
 
-export function dataRoot(): string {
+function dataRoot(): string {
   return existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 }
 
@@ -116,7 +116,7 @@ function killGroup(proc: ManagedProcess): void {
 }
 
 /** How a test client reaches a node: its password, and the CA when it serves TLS. */
-export function nodeClientOptions(
+function nodeClientOptions(
   spec: Pick<RedisNodeSpec, 'password' | 'tls'>,
 ): Pick<RedisOptions, 'password' | 'tls'> {
   return {
@@ -125,7 +125,7 @@ export function nodeClientOptions(
   };
 }
 
-export async function pingNode(port: number, spec: Pick<RedisNodeSpec, 'password' | 'tls'>): Promise<void> {
+async function pingNode(port: number, spec: Pick<RedisNodeSpec, 'password' | 'tls'>): Promise<void> {
   const client = new Redis({
     host: '127.0.0.1',
     port,

@@ -6,7 +6,7 @@ import type { Logger, RedisConnection } from '@wdt-k3/runtime';
  * which is cheap); at a few hundred bytes an entry that is ~30 MB at most. Never holds a token:
  * `who` is the token's name.
  */
-export const AUDIT_MAX_ENTRIES = 100_000;
+const AUDIT_MAX_ENTRIES = 100_000;
 
 export const AUDIT_ACTIONS = [
   'dead-letter.replay',
@@ -68,12 +68,12 @@ export interface AuditLog {
   search(filter: AuditFilter, limit: number, before?: string): Promise<AuditPageResult>;
 }
 
-export interface AuditPageResult {
+interface AuditPageResult {
   readonly entries: AuditEntry[];
   readonly nextBefore: string | null;
 }
 
-export interface AuditFilter {
+interface AuditFilter {
   readonly who?: string | undefined;
   readonly action?: string | undefined;
   /** `at` ≥ fromMs */
@@ -83,7 +83,7 @@ export interface AuditFilter {
 }
 
 /** Entries one search reads at most (~300 bytes each): a filter that matches nothing stays cheap. */
-export const AUDIT_SEARCH_SCAN = 5_000;
+const AUDIT_SEARCH_SCAN = 5_000;
 const SEARCH_CHUNK = 500;
 
 const matchesFilter = (entry: AuditEntry, filter: AuditFilter): boolean =>

@@ -12,7 +12,7 @@ declare module 'fastify' {
 
 const REALM = 'wdt-k3-admin';
 /** The principal of every request when ADMIN_AUTH=off (loopback only). */
-export const AUTH_OFF_PRINCIPAL: Principal = { name: 'auth-off', scope: 'full' };
+const AUTH_OFF_PRINCIPAL: Principal = { name: 'auth-off', scope: 'full' };
 
 const pathOf = (request: FastifyRequest): string => request.url.split('?')[0] ?? '/';
 const under = (path: string, root: string): boolean => path === root || path.startsWith(`${root}/`);
@@ -22,7 +22,7 @@ const under = (path: string, root: string): boolean => path === root || path.sta
  * resolved, lower-cased. Scope is never decided on the raw URL alone: `/ui/%66ull/` routes to
  * `/ui/full/` (the router decodes), so a check on the raw text would let a read token in.
  */
-export function normalisePath(raw: string): string {
+function normalisePath(raw: string): string {
   let decoded = raw;
   try {
     decoded = decodeURIComponent(raw);

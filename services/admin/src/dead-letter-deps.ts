@@ -19,7 +19,7 @@ import { checkReplayOrder } from './replay-checks.ts';
  * (the listing cache forgets what they remove, their warnings go to its log) and their refusals
  * as the API's answers (AdminError), so routes, bulk replay and the console answer alike.
  */
-export function deadLetterDeps(ctx: DeadLetterContext): DeadLetterDeps {
+function deadLetterDeps(ctx: DeadLetterContext): DeadLetterDeps {
   return {
     queues: ctx.queues,
     events: ctx.events,

@@ -3,7 +3,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform } from 'fastify-type-provider-zod';
 
-export const DOCS_PATH = '/docs';
+const DOCS_PATH = '/docs';
 
 /**
  * OpenAPI from the routes' zod schemas, served at /docs (UI) and /docs/json. Must be registered

@@ -41,7 +41,7 @@ export interface DryRunDeps {
  * anywhere. Without K3 lookups the link mode drops to `off`, since every link would otherwise be
  * reported missing; the answer then says `unlinked`.
  */
-export function createOrderPreview(deps: Omit<DryRunDeps, 'fetchOrder'>): PreviewOrder {
+function createOrderPreview(deps: Omit<DryRunDeps, 'fetchOrder'>): PreviewOrder {
   return async (order) => {
     const parsed = parseWdtStockoutOrder(order);
     if (!parsed.ok) return { ok: false, issues: parsed.issues };

@@ -36,7 +36,7 @@ function validationError(err: FastifyError): AdminError | null {
 }
 
 /** Every error, from a route, a hook or Fastify itself, → the one error body. */
-export function toHttpError(err: unknown, redisReady: boolean): AdminError {
+function toHttpError(err: unknown, redisReady: boolean): AdminError {
   if (err instanceof AdminError) return err;
   if (isFastifyError(err)) {
     const fromValidation = validationError(err);
@@ -94,10 +94,10 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Duple
 }
 
 /** Deepest JSON an API body may nest: an order is 3 levels deep; deep nesting only exhausts the stack. */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /** The nesting depth of a parsed JSON value, without recursion (the value may be 50,000 deep). */
-export function jsonDepth(value: unknown, limit: number): number {
+function jsonDepth(value: unknown, limit: number): number {
   let deepest = 0;
   const stack: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
   while (stack.length > 0) {

@@ -11,7 +11,7 @@ const DAY_MS = 24 * HOUR_MS;
 const BEIJING_OFFSET_MS = 8 * HOUR_MS;
 
 /** The start (epoch ms) of the Beijing day holding `ms`. */
-export function beijingDayStart(ms: number): number {
+function beijingDayStart(ms: number): number {
   return Math.floor((ms + BEIJING_OFFSET_MS) / DAY_MS) * DAY_MS - BEIJING_OFFSET_MS;
 }
 

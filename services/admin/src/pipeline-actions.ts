@@ -13,7 +13,7 @@ import { pausableQueues } from './queue-stats.ts';
 
 const DAY_MS = 86_400_000;
 /** A year is the longest window a person plausibly backfills; longer is a typo (2204 for 2024). */
-export const MAX_BACKFILL_MS = 366 * DAY_MS;
+const MAX_BACKFILL_MS = 366 * DAY_MS;
 /** Before this, no WDT account of ours has data; an earlier `from` is a typo too. */
 export const EARLIEST_MS = Date.parse('2010-01-01T00:00:00+08:00');
 /** Clock skew allowed for `to` in the future. */

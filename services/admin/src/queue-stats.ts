@@ -2,7 +2,7 @@ import { JOB_STATES, type JobStateName, type QueueStats } from '@wdt-k3/admin-co
 import type { PipelineQueues } from '@wdt-k3/jobs';
 import type { Queue } from 'bullmq';
 
-export { JOB_STATES, type JobStateName, type QueueStats } from '@wdt-k3/admin-contract';
+export { JOB_STATES, type QueueStats } from '@wdt-k3/admin-contract';
 
 /**
  * When the oldest waiting job became due: its creation plus its delay, or its last start when it
@@ -17,7 +17,7 @@ async function oldestWaitingSince(queue: Queue): Promise<number | null> {
   return Math.max(job.timestamp + (job.opts.delay ?? 0), job.processedOn ?? 0);
 }
 
-export async function readQueueStats(queue: Queue, now: number): Promise<QueueStats> {
+async function readQueueStats(queue: Queue, now: number): Promise<QueueStats> {
   const [raw, paused, since] = await Promise.all([
     queue.getJobCounts(...JOB_STATES),
     queue.isPaused(),

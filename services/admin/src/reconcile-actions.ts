@@ -160,5 +160,3 @@ export function createReconcileActions(ctx: AppContext) {
     close: (): Promise<void> => flows.close(),
   };
 }
-
-export type ReconcileActions = ReturnType<typeof createReconcileActions>;

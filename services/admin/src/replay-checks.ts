@@ -38,7 +38,7 @@ export function checkReplayOrder(
 const IDENTITY_FIELDS = ['stockout_id', 'order_no'] as const;
 
 /** Identity fields the original had and the edit changes (filling in a missing one is the fix). */
-export function changedIdentity(
+function changedIdentity(
   original: Readonly<Record<string, unknown>>,
   edited: Readonly<Record<string, unknown>>,
 ): string[] {

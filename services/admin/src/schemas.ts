@@ -23,7 +23,7 @@ export const jobIdParams = z.object({
 const errorCode = z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/, 'an error code such as MAP_MISSING_CUSTOMER');
 
 /** One code, a comma list (query strings) or an array (bodies). */
-export const codeListSchema = z
+const codeListSchema = z
   .union([z.string().max(2_000), z.array(z.string()).max(50)])
   .transform((value) =>
     (typeof value === 'string' ? value.split(',') : value).map((item) => item.trim()).filter(Boolean),
@@ -52,7 +52,7 @@ const filterFields = {
 const fromBeforeTo = (value: { from?: number | undefined; to?: number | undefined }): boolean =>
   value.from === undefined || value.to === undefined || value.to > value.from;
 
-export const deadLetterFilterSchema = z
+const deadLetterFilterSchema = z
   .object(filterFields)
   .strict()
   .refine(fromBeforeTo, { message: 'to must be after from', path: ['to'] });
@@ -65,8 +65,6 @@ export const listQuerySchema = z
   })
   .strict()
   .refine(fromBeforeTo, { message: 'to must be after from', path: ['to'] });
-
-export type DeadLetterFilterInput = z.output<typeof deadLetterFilterSchema>;
 
 export const replayBodySchema = z
   .object({

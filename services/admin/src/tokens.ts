@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ConfigError } from '@wdt-k3/runtime';
 
-export const TOKEN_SCOPES = ['full', 'read'] as const;
+const TOKEN_SCOPES = ['full', 'read'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 /** A named API token. The name goes to the audit trail; the token itself never leaves this module's callers. */
@@ -17,7 +17,7 @@ export interface Principal {
   readonly scope: TokenScope;
 }
 
-export const MIN_TOKEN_LENGTH = 32;
+const MIN_TOKEN_LENGTH = 32;
 const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 // No commas (ADMIN_TOKENS is a comma list) and no whitespace or control characters (headers).
 const TOKEN_PATTERN = /^[\x21-\x2b\x2d-\x7e]+$/;

@@ -47,8 +47,8 @@ function keepBoardLocal(scope: FastifyInstance): void {
   });
 }
 
-export const UI_FULL_PATH = '/ui/full';
-export const UI_READ_PATH = '/ui/read';
+const UI_FULL_PATH = '/ui/full';
+const UI_READ_PATH = '/ui/read';
 
 /**
  * One bull-board per scope. The read board's adapters are all `readOnlyMode`, so its UI shows no

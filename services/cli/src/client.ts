@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type CliConfig, displayUrl } from './config.ts';
 import { ApiError, CliError } from './errors.ts';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface AdminRequest {
   readonly method: HttpMethod;
@@ -35,7 +35,7 @@ const errorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });
 
-export function unreachableHints(url: string): string[] {
+function unreachableHints(url: string): string[] {
   return [
     `The admin API URL is ${url}: set it with --url or WDT_K3_ADMIN_URL.`,
     'The token comes from --token or WDT_K3_ADMIN_TOKEN.',

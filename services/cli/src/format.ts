@@ -19,10 +19,6 @@ export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-export function yesNo(value: boolean): string {
-  return value ? 'yes' : 'no';
-}
-
 /** JSON as printed for people and for `jq`: two-space indent. */
 export function prettyJson(value: unknown): string {
   return JSON.stringify(value, null, 2);

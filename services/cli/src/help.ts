@@ -47,7 +47,7 @@ export function toolHelp(commands: readonly CommandSpec[]): string[] {
   ];
 }
 
-export function groupHelp(group: readonly string[], commands: readonly CommandSpec[]): string[] {
+function groupHelp(group: readonly string[], commands: readonly CommandSpec[]): string[] {
   const members = commands.filter((command) => group.every((word, index) => command.path[index] === word));
   return [
     `Usage: wdt-k3 ${group.join(' ')} <${subcommandsOf(group, commands).join('|')}> [options]`,
@@ -59,7 +59,7 @@ export function groupHelp(group: readonly string[], commands: readonly CommandSp
   ];
 }
 
-export function commandHelp(command: CommandSpec): string[] {
+function commandHelp(command: CommandSpec): string[] {
   const own =
     Object.keys(command.options).length > 0 ? ['', 'Options:', ...optionLines(command.options)] : [];
   const examples = command.examples === undefined ? [] : ['', 'Examples:', ...indent(command.examples)];

@@ -1,5 +1,3 @@
-import { AppError } from '@wdt-k3/runtime';
-
 /**
  * The extractor's own codes (WDT's are in wdt-client). They name why a run did not commit or why
  * the extractor refuses to go on; the README says what a person does about each.
@@ -12,10 +10,3 @@ export const EXTRACT_ERROR_CODES = {
   /** The stored watermark lies in the future: nothing would ever be read. */
   watermarkInFuture: 'EXTRACT_WATERMARK_IN_FUTURE',
 } as const;
-
-export type ExtractErrorCode = (typeof EXTRACT_ERROR_CODES)[keyof typeof EXTRACT_ERROR_CODES];
-
-export class ExtractError extends AppError {
-  override readonly name = 'ExtractError';
-  declare readonly code: ExtractErrorCode;
-}

@@ -27,8 +27,6 @@ import { createWdtFetch, type FetchStockoutPage } from './wdt-fetch.ts';
 import { wdtQueueLimiter } from './wdt-limiter.ts';
 import { createWriteGuard, type WriteGuard } from './write-guard.ts';
 
-export type { FetchStockoutPage } from './wdt-fetch.ts';
-
 export interface ExtractorDeps {
   readonly config: ExtractorConfig;
   readonly logger: Logger;

@@ -74,7 +74,7 @@ export interface RunSpec {
 
 /** The window start (ms) or `n<index>` of a lookup; steps' job ids and proofs are grouped by it. */
 export const windowPart = (window: ExtractWindow): string => String(window.fromMs);
-export const lookupPart = (index: number): string => `n${index}`;
+const lookupPart = (index: number): string => `n${index}`;
 
 /** Start of a part in ms (null for lookups), the origin of its steps' short tags. */
 export const partStartMs = (part: string): number | null => (/^\d+$/.test(part) ? Number(part) : null);

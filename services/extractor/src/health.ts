@@ -3,7 +3,7 @@ import { formatBeijingTime, type HealthCheck, type RedisConnection } from '@wdt-
 import type { ExtractorConfig } from './config.ts';
 import type { Extractor } from './extractor.ts';
 
-export interface ExtractionHealthInput {
+interface ExtractionHealthInput {
   readonly now: number;
   readonly watermark: number | null;
   readonly status: ExtractorStatus;
@@ -14,7 +14,7 @@ export interface ExtractionHealthInput {
   readonly stallMs: number;
 }
 
-export interface HealthResult {
+interface HealthResult {
   readonly ok: boolean;
   readonly detail?: string;
 }
@@ -26,7 +26,7 @@ const FUTURE_SLACK_MS = 5 * 60_000;
  * `/health` stayed 200 while a page failed for good (its orders missing), while every call failed
  * on a wrong WDT secret, and with the watermark in 2099.
  */
-export function extractionHealth(input: ExtractionHealthInput): Readonly<Record<string, HealthResult>> {
+function extractionHealth(input: ExtractionHealthInput): Readonly<Record<string, HealthResult>> {
   const { status, watermark, now } = input;
   const wdt: HealthResult =
     status.wdtRefusal === null

@@ -16,7 +16,7 @@ import type { ExtractorMetrics } from './metrics.ts';
 import type { PageResult } from './page-handler.ts';
 import { commitJobId, planIncrementalRun, splitWindows } from './planner.ts';
 
-export interface SyncSettings {
+interface SyncSettings {
   readonly pollIntervalMs: number;
   readonly lagMs: number;
   readonly overlapMs: number;
@@ -274,7 +274,7 @@ export function createSyncHandlers(deps: SyncHandlerDeps) {
  * once, so one shown late — its consign time already behind the incremental watermark — is found
  * within delay + interval of its last change. Nothing before the sweep watermark is read twice.
  */
-export function planSweep(
+function planSweep(
   watermarkMs: number,
   nowMs: number,
   incrementalWatermarkMs: number,

@@ -50,7 +50,7 @@ export interface StepDecision {
  * first three follow at once; later ones wait (`rankRetryDelayMs`), so a second whose result keeps
  * changing is read again once it settles instead of burning the budget.
  */
-export const MAX_RANK_ATTEMPTS = 10;
+const MAX_RANK_ATTEMPTS = 10;
 const IMMEDIATE_RANK_ATTEMPTS = 3;
 
 /** How long a rank walk waits before attempt `attempt` (0 for the first three). */

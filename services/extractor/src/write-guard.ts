@@ -3,7 +3,7 @@ import type { Logger, RedisConnection } from '@wdt-k3/runtime';
 import type { Counter, Gauge } from 'prom-client';
 
 /** Redis refuses writes at `maxmemory` under `noeviction` (BullMQ's required policy) with this. */
-export const isRedisFull = (err: unknown): boolean => err instanceof Error && /^OOM\b/.test(err.message);
+const isRedisFull = (err: unknown): boolean => err instanceof Error && /^OOM\b/.test(err.message);
 
 const FIRST_WAIT_MS = 500;
 const MAX_WAIT_MS = 15_000;

@@ -78,7 +78,7 @@ function parseBody<S extends z.ZodType>(
 }
 
 /** `PUT /_sim/settings`: the account's configuration; only the keys given change. */
-export const settingsSchema = z.strictObject({ uniqueBillNo: z.boolean().optional() });
+const settingsSchema = z.strictObject({ uniqueBillNo: z.boolean().optional() });
 
 const billEditSchema = z.strictObject({
   billNo: z.string().min(1),

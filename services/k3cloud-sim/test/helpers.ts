@@ -12,7 +12,7 @@ export const CREDENTIALS = {
   password: 'k3-sim-password',
 } as const;
 
-export const FROM_MS = Date.UTC(2026, 0, 1);
+const FROM_MS = Date.UTC(2026, 0, 1);
 
 export function smallDataset(seed = 7, count = 200): Dataset {
   return createDataset({ seed, count, fromMs: FROM_MS, toMs: FROM_MS + 10 * 86_400_000 });

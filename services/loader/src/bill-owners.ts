@@ -24,7 +24,7 @@ export interface BillOwners {
   settle(billNo: string, orderKey: string, contentHash: string): Promise<void>;
 }
 
-export const billOwnerKey = (prefix: string, billNo: string): string => `${prefix}:bill-owner:${billNo}`;
+const billOwnerKey = (prefix: string, billNo: string): string => `${prefix}:bill-owner:${billNo}`;
 
 /**
  * Settles of concurrent jobs share one pipelined round trip, sent a moment after the first

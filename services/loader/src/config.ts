@@ -1,5 +1,5 @@
 import { eventsEnvSchema } from '@wdt-k3/jobs';
-import { type K3Auth, type K3Settings, k3RequiredEnvFields, resolveK3Settings } from '@wdt-k3/k3cloud-client';
+import { type K3Settings, k3RequiredEnvFields, resolveK3Settings } from '@wdt-k3/k3cloud-client';
 import {
   envBoolean,
   envInt,
@@ -65,8 +65,6 @@ const envSchema = redisEnvSchema.extend({
   LOADER_HEALTH_STALL_MS: within(1_000, 7 * DAY_MS).default(120_000),
   ...opsEnvFields(9102),
 });
-
-export type K3AuthConfig = K3Auth;
 
 export interface LoaderConfig {
   readonly logLevel: (typeof LOG_LEVELS)[number];

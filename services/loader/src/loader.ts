@@ -66,7 +66,7 @@ export interface Loader {
 const K3_REFUSALS: ReadonlySet<string> = new Set(['K3_AUTH_FAILED', 'K3_REJECTED']);
 
 /** What an order job returns (and BullMQ keeps): the content hash lets a re-read see a change. */
-export interface JobResult {
+interface JobResult {
   readonly status: OrderResult['status'];
   readonly id: number;
   readonly number: string;

@@ -32,10 +32,10 @@ import type { z } from 'zod';
 import { loadConfig } from '../src/config.ts';
 import { type Loader, startLoader } from '../src/loader.ts';
 
-export const FROM_MS = Date.UTC(2026, 9, 1);
+const FROM_MS = Date.UTC(2026, 9, 1);
 
 /** The simulator's own demo credentials (its config defaults). */
-export const SIM = loadSimConfig({});
+const SIM = loadSimConfig({});
 
 export function dataset(seed: number, count: number, shape: Partial<DatasetShape> = {}): Dataset {
   return createDataset({ seed, count, fromMs: FROM_MS, toMs: FROM_MS + 7 * 86_400_000, shape });

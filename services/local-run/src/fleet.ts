@@ -6,7 +6,7 @@ import { type ManagedProcess, startProcess } from '@wdt-k3/testkit';
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** V8 flag every service runs with, as the image sets it (Dockerfile `NODE_OPTIONS`). */
-export const SERVICE_NODE_FLAG = '--max-semi-space-size=8';
+const SERVICE_NODE_FLAG = '--max-semi-space-size=8';
 
 export interface FleetMember {
   readonly name: string;

@@ -73,7 +73,7 @@ export async function seedSimulators(
  */
 export type RedisTarget = string | Readonly<Record<string, string>>;
 
-export const redisEnvOf = (target: RedisTarget): Readonly<Record<string, string>> =>
+const redisEnvOf = (target: RedisTarget): Readonly<Record<string, string>> =>
   typeof target === 'string' ? { REDIS_URL: target } : target;
 
 /** Extra settings per service (tests shorten intervals with them; the local run passes none). */

@@ -62,7 +62,7 @@ export interface FailoverRun {
   readonly queues: PipelineQueues;
 }
 
-export interface FailoverTimings {
+interface FailoverTimings {
   /** kill → the fixture saw the promotion (every sentinel, or every Cluster node, agrees on the new master). */
   readonly promotionMs: number;
   /** kill → the orders queue's completed count beyond its value at the kill (first order finished after it). */

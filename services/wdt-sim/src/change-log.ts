@@ -5,7 +5,7 @@ import type { OrderFacts } from './order-facts.ts';
  * the filter facts before and after. A test replays it to know, for any filter, which rows were
  * in the result when, and so which rows a correct walk must have returned.
  */
-export interface RowChange {
+interface RowChange {
   readonly stockoutId: number;
   readonly atMs: number;
   /** `left`: the row left the result it was served in; `entered`: a latent row became visible. */

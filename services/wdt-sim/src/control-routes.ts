@@ -57,7 +57,7 @@ function parseBody<S extends z.ZodType>(
 }
 
 /** Restores the state the simulator started with: dataset, no overlay, default faults, zero stats. */
-export function resetSim(state: SimState): void {
+function resetSim(state: SimState): void {
   state.store.clear();
   state.store.generate(state.initialDataset);
   state.faults.replace(faultsSchema.parse({}));

@@ -97,7 +97,7 @@ export const faultsSchema = z
 
 export type Faults = z.output<typeof faultsSchema>;
 export type ScriptStep = z.output<typeof scriptStepSchema>;
-export type GatewayErrorFault = NonNullable<Faults['gatewayError']>;
+type GatewayErrorFault = NonNullable<Faults['gatewayError']>;
 
 /** What happens to a call before the gateway looks at it. */
 export type TransportFault =

@@ -2,7 +2,7 @@ import { createDataset, type Dataset, type DatasetOptions, mix } from '@wdt-k3/s
 import { factsOf, type StockoutFilter } from './order-facts.ts';
 import { computeSelection, type OverlayEntry, type Selection, windowBounds } from './selection.ts';
 
-export { MODIFIED_AFTER_CONSIGN_MAX_SEC, type Selection } from './selection.ts';
+export { MODIFIED_AFTER_CONSIGN_MAX_SEC } from './selection.ts';
 
 export interface OrderStore {
   readonly dataset: Dataset | undefined;

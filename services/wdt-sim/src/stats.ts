@@ -31,7 +31,7 @@ export interface StatsSnapshot {
   readonly lastCall: CallShape | null;
 }
 
-export type ErrorKind = 'gateway' | 'wdt' | 'http' | 'dropped' | 'timeouts' | 'garbage';
+type ErrorKind = 'gateway' | 'wdt' | 'http' | 'dropped' | 'timeouts' | 'garbage';
 
 export interface Stats {
   recordCall(nowMs: number, shape: CallShape): void;

@@ -7,7 +7,7 @@ import type { WdtSimOptions } from '../src/sim-state.ts';
 
 /** Demo credentials every test uses; the sim's clock starts at 2024-01-10 12:00:00 Beijing. */
 export const CREDENTIALS = { appKey: 'test-app', appSecret: 'test-secret', sid: 'test-sid' } as const;
-export const START_MS = Date.UTC(2024, 0, 10, 4, 0, 0);
+const START_MS = Date.UTC(2024, 0, 10, 4, 0, 0);
 /** 2024-01-01 00:00:00 Beijing. */
 export const DAY0_MS = Date.UTC(2023, 11, 31, 16, 0, 0);
 export const DAY_MS = 86_400_000;

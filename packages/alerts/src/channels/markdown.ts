@@ -14,7 +14,7 @@ export interface Dialect {
 }
 
 const ICON: Readonly<Record<Severity, string>> = { critical: '🔴', warning: '🟠', info: '🔵' };
-export const iconOf = (alert: RenderedAlert): string =>
+const iconOf = (alert: RenderedAlert): string =>
   alert.kind === 'resolved' ? '✅' : alert.kind === 'test' ? '🧪' : ICON[alert.severity];
 
 /** Markup characters replaced by their full-width forms: readable, and never markup. */
@@ -22,7 +22,7 @@ export const fullWidth = (text: string): string =>
   text.replace(/[*[\]<>`#]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
 
 /** One alert as a markdown block in `dialect`. */
-export function markdownBlock(alert: RenderedAlert, dialect: Dialect, language: Language): string {
+function markdownBlock(alert: RenderedAlert, dialect: Dialect, language: Language): string {
   const lines = [
     dialect.heading(
       `${iconOf(alert)} ${dialect.escape(alert.heading)}`,

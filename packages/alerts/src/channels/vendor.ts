@@ -1,5 +1,5 @@
 import type { AlertErrorCode } from '../errors.ts';
-import type { ChannelConfig, ChannelOf, ChannelType } from './config.ts';
+import type { ChannelOf, ChannelType } from './config.ts';
 import type { RenderedAlert } from './render.ts';
 
 export interface OutgoingRequest {
@@ -65,5 +65,3 @@ export function httpFailure(answer: VendorAnswer): SendOutcome | null {
     return fail('ALERT_CHANNEL_AUTH', `HTTP ${answer.status}`);
   return null;
 }
-
-export type AnyChannel = ChannelConfig;

@@ -12,7 +12,7 @@ import { ackOutbox, peekOutbox, type QueuedNotification, sentInWindow } from './
 const PEEK = 200;
 const MAX_BACKOFF_MS = 5 * 60_000;
 /** How long the outcome of a test message is kept for the admin API to read. */
-export const TEST_RESULT_TTL_S = 600;
+const TEST_RESULT_TTL_S = 600;
 
 export interface ChannelRuntime {
   readonly config: ChannelConfig;
@@ -24,7 +24,7 @@ export interface ChannelRuntime {
   maxBytes: number | undefined;
 }
 
-export interface DeliveryHooks {
+interface DeliveryHooks {
   onMessage?(channel: string, outcome: SendOutcome, carried: readonly Notification[]): void;
   onDropped?(channel: string, count: number): void;
 }

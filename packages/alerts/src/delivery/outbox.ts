@@ -73,14 +73,6 @@ export async function sentInWindow(
   return times.sort((a, b) => a - b);
 }
 
-export async function outboxLength(
-  redis: RedisConnection,
-  keys: AlertKeys,
-  channel: string,
-): Promise<number> {
-  return redis.llen(keys.outbox(channel));
-}
-
 /** Queues one notification for a channel (a test message from the admin API). */
 export async function enqueueNotification(
   redis: RedisConnection,

@@ -32,7 +32,7 @@ export interface FindingView {
 }
 
 /** What a rule says about one of its alerts, in one language. */
-export interface RuleText {
+interface RuleText {
   /** A few words: `死信：K3 基础资料缺失`. */
   readonly title: string;
   /** One or two sentences with the numbers. */
@@ -43,7 +43,7 @@ export interface RuleText {
   readonly action: string;
 }
 
-export interface RuleDoc {
+interface RuleDoc {
   readonly name: string;
   readonly meaning: string;
   readonly action: string;

@@ -16,7 +16,7 @@ import { DeadLetterScanner } from './dead-letters.ts';
 import type { Snapshot, SourceName } from './types.ts';
 
 /** Minutes of signals read per evaluation: the longest window a rule may ask for. */
-export const SIGNAL_MINUTES = 60;
+const SIGNAL_MINUTES = 60;
 
 export interface SourceDeps {
   readonly redis: RedisConnection;

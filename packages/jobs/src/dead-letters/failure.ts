@@ -15,7 +15,7 @@ import { ORDER_ERROR_CODES } from '../order-codes.ts';
  *   the process died after the job failed and before anything else ran. Logging first and
  *   deriving the code from the log alone would lose the code in exactly those cases.
  */
-export const failureSchema = z.object({
+const failureSchema = z.object({
   code: z.string().min(1),
   message: z.string(),
   retryable: z.boolean(),
@@ -30,7 +30,7 @@ export interface CataloguedFailure extends Failure {
 }
 
 /** An attempt log line: the failure, when and which attempt. */
-export const attemptLogSchema = failureSchema.extend({ at: z.number(), attempt: z.number() });
+const attemptLogSchema = failureSchema.extend({ at: z.number(), attempt: z.number() });
 export type AttemptLog = z.output<typeof attemptLogSchema>;
 
 export function formatAttemptLog(entry: AttemptLog): string {

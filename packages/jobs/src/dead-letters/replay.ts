@@ -15,7 +15,7 @@ import {
 } from './store.ts';
 
 /** Replays per order, counted in Redis, so every replay gets a job id never used before. */
-export const replaySequenceKey = (prefix: string): string => `${prefix}:admin:replay-seq`;
+const replaySequenceKey = (prefix: string): string => `${prefix}:admin:replay-seq`;
 
 export interface DeadLetterDeps extends LockDeps {
   readonly queues: PipelineQueues;
@@ -32,7 +32,7 @@ export interface DeadLetterDeps extends LockDeps {
  * BullMQ would silently ignore the add and the dead letter would be removed for nothing, so such
  * ids are skipped. The replay job's id is internal: its dead letter, if it fails, is the order's.
  */
-export async function nextReplayJobId(deps: LockDeps, orders: Queue, id: string): Promise<string> {
+async function nextReplayJobId(deps: LockDeps, orders: Queue, id: string): Promise<string> {
   const base = deadLetterIdOf(id);
   for (let attempt = 0; attempt < 20; attempt += 1) {
     const n = await deps.redis.hincrby(replaySequenceKey(deps.prefix), base, 1);

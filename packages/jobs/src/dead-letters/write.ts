@@ -78,7 +78,7 @@ export async function copyToDeadLetters(
  * Step 3 of `deadLetterJob`. The periodic sweep and the failed-event handler may race for the
  * same job; the loser finds it already gone, which is the outcome both wanted.
  */
-export async function removeFailedJob(queues: PipelineQueues, job: Job): Promise<void> {
+async function removeFailedJob(queues: PipelineQueues, job: Job): Promise<void> {
   await job.remove().catch(async (err: unknown) => {
     if ((await queues.orders.getJob(job.id ?? '')) !== undefined) throw err;
   });

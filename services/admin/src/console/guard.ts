@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { AdminToken, Principal } from '../tokens.ts';
 import { type Lang, parseLang } from './i18n.ts';
 import { type ConsoleSession, type SessionStore, sameSecret, tokenTagOf } from './sessions.ts';
@@ -85,8 +85,4 @@ export function safeBack(value: unknown): string {
   if (!value.startsWith('/console') || value.startsWith('//') || /[\\\s]/.test(value)) return '/console';
   const path = value.split('?')[0] ?? '';
   return path === '/console' || path.startsWith('/console/') ? value : '/console';
-}
-
-export function noStore(reply: FastifyReply): void {
-  reply.header('cache-control', 'no-store');
 }

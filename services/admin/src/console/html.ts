@@ -30,7 +30,7 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"'`]/g, (char) => ESCAPES[char] ?? char);
 }
 
-export function isHtml(value: unknown): value is Html {
+function isHtml(value: unknown): value is Html {
   return typeof value === 'object' && value !== null && HTML in value;
 }
 

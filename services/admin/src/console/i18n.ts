@@ -5,7 +5,7 @@
  */
 import { enOps, zhOps } from './i18n-ops.ts';
 
-export const LANGS = ['zh-CN', 'en'] as const;
+const LANGS = ['zh-CN', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 
 const zh = {

@@ -12,7 +12,7 @@ export function fieldText(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export const HEADER_FIELDS: ReadonlyArray<readonly [string, MessageKey]> = [
+const HEADER_FIELDS: ReadonlyArray<readonly [string, MessageKey]> = [
   ['order_no', 'stockoutNo'],
   ['stockout_id', 'stockoutId'],
   ['src_trade_no', 'srcTradeNo'],

@@ -10,7 +10,7 @@ import { registerPages } from './pages/index.ts';
 import { consoleOf, sendProblem } from './render.ts';
 import { createSessionStore, type SessionStore } from './sessions.ts';
 
-export const CONSOLE_PATH = '/console';
+const CONSOLE_PATH = '/console';
 
 export interface ConsoleDeps {
   readonly ctx: AppContext;

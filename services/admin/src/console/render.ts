@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { html, type Renderable, toText } from './html.ts';
-import { type Lang, type Translate, translator } from './i18n.ts';
+import type { Lang, Translate } from './i18n.ts';
 import { layout, type View, writeForm } from './layout.ts';
 import type { ConsoleSession, Flash, SessionStore } from './sessions.ts';
 
@@ -33,10 +33,7 @@ export function consoleOf(request: FastifyRequest): ConsoleRequest {
   return request.console;
 }
 
-export const sessionOfRequest = (request: FastifyRequest): ConsoleSession | null =>
-  consoleOf(request).session;
-
-export async function viewOf(request: FastifyRequest): Promise<View> {
+async function viewOf(request: FastifyRequest): Promise<View> {
   const c = consoleOf(request);
   const flash: Flash | null = c.sessionId === null ? null : await c.sessions.takeFlash(c.sessionId);
   return { t: c.t, lang: c.lang, url: request.url, session: c.session, flash };
@@ -123,5 +120,3 @@ export function sendConfirm(
     </section>`,
   );
 }
-
-export const translate = (lang: Lang): Translate => translator(lang);

@@ -39,7 +39,7 @@ function durationOf(args: Parameters<CommandSpec['run']>[1], command: CommandSpe
   return ms;
 }
 
-export const alertsList: CommandSpec = {
+const alertsList: CommandSpec = {
   path: ['alerts', 'list'],
   args: '',
   summary: 'Alerts firing (and pending, resolved): since when, how many, silenced or acknowledged',
@@ -140,10 +140,10 @@ function silenceCommand(kind: 'silence' | 'ack'): CommandSpec {
   return spec;
 }
 
-export const alertsSilence = silenceCommand('silence');
-export const alertsAck = silenceCommand('ack');
+const alertsSilence = silenceCommand('silence');
+const alertsAck = silenceCommand('ack');
 
-export const alertsUnsilence: CommandSpec = {
+const alertsUnsilence: CommandSpec = {
   path: ['alerts', 'unsilence'],
   args: '<id>',
   summary: 'End a silence or acknowledgement now (audited)',
@@ -160,7 +160,7 @@ export const alertsUnsilence: CommandSpec = {
   },
 };
 
-export const alertsSilences: CommandSpec = {
+const alertsSilences: CommandSpec = {
   path: ['alerts', 'silences'],
   args: '',
   summary: 'Silences and acknowledgements, active and recently expired',
@@ -210,7 +210,7 @@ export function channelProblem(channel: ChannelStatus, now: number, style: Style
   );
 }
 
-export const alertsChannels: CommandSpec = {
+const alertsChannels: CommandSpec = {
   path: ['alerts', 'channels'],
   args: '',
   summary: 'Alert channels: where they post (no credential), waiting, delivered, failures, last error',
@@ -253,7 +253,7 @@ export const alertsChannels: CommandSpec = {
   },
 };
 
-export const alertsTest: CommandSpec = {
+const alertsTest: CommandSpec = {
   path: ['alerts', 'test'],
   args: '<channel>',
   summary: 'Send a test message to a channel and wait for the outcome (exit 1 when it failed)',

@@ -8,9 +8,7 @@ import { readAnswer } from './answers.ts';
 import { issueTable } from './failed-show.ts';
 import type { CommandSpec } from './types.ts';
 
-export type { DryRunAnswer };
-
-export function renderDryRun(answer: DryRunAnswer, style: Style, withOrder: boolean): string[] {
+function renderDryRun(answer: DryRunAnswer, style: Style, withOrder: boolean): string[] {
   const order = withOrder ? ['', 'WDT order:', prettyJson(answer.order)] : [];
   if (!answer.result.ok) {
     return [

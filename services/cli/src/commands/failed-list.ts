@@ -30,7 +30,7 @@ export const FILTER_OPTIONS: OptionSpecs = {
   to: { type: 'string', value: 'T', description: 'failed before T (same forms as --from)' },
 };
 
-export type Listing = DeadLetterListing;
+type Listing = DeadLetterListing;
 
 /** Page size of --all: each page is a full DLQ scan server-side, so fewer pages cost less. */
 const ALL_PAGE_SIZE = 500;
@@ -46,7 +46,7 @@ export function byCodeLines(byCode: Readonly<Record<string, number>>, style: Sty
     : formatTable([{ header: 'CODE' }, { header: 'COUNT', align: 'right' }], rows, style.bold);
 }
 
-export function renderListing(listing: Listing, style: Style): string[] {
+function renderListing(listing: Listing, style: Style): string[] {
   if (listing.items.length === 0) {
     const lines = [listing.total === 0 ? 'No dead letters match.' : 'No more dead letters on this page.'];
     return listing.scanned > 0

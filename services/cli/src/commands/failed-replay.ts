@@ -14,12 +14,12 @@ import { readAnswer } from './answers.ts';
 import { FILTER_OPTIONS } from './failed-list.ts';
 import type { CommandContext, CommandSpec, ParsedArgs } from './types.ts';
 
-export type BulkOutcome = BulkReplayResult;
+type BulkOutcome = BulkReplayResult;
 
 const KEPT_WARNING =
   'The dead letter was kept (removing it failed); the loader removes it once the replay succeeds.';
 
-export function renderReplay(outcome: ReplayOutcome, style: Style): string[] {
+function renderReplay(outcome: ReplayOutcome, style: Style): string[] {
   return [
     `Replayed ${outcome.id} as job ${style.bold(outcome.jobId)} in orders${outcome.edited ? ' (edited order)' : ''}.`,
     ...(outcome.deadLetterRemoved ? [] : [style.yellow(KEPT_WARNING)]),
@@ -38,7 +38,7 @@ function skipReason(issues: unknown): string {
     .join('; ');
 }
 
-export function renderBulk(result: BulkOutcome, style: Style): string[] {
+function renderBulk(result: BulkOutcome, style: Style): string[] {
   if (result.dryRun) {
     return [
       `Dry run: ${plural(result.matched, 'dead letter')} match; a replay would take ${result.selected.length}:`,

@@ -14,7 +14,7 @@ import { cleanCell, formatFields, formatTable, indent } from '../table.ts';
 import { readAnswer } from './answers.ts';
 import type { CommandSpec } from './types.ts';
 
-export type Detail = DeadLetterDetail;
+type Detail = DeadLetterDetail;
 type Letter = DeadLetterData;
 
 const text = (value: unknown): string | null =>
@@ -112,7 +112,7 @@ function letterLines(detail: Detail, letter: Letter, style: Style, language: Lan
   ];
 }
 
-export function renderDetail(detail: Detail, style: Style, language: Language = 'zh-CN'): string[] {
+function renderDetail(detail: Detail, style: Style, language: Language = 'zh-CN'): string[] {
   const footer = [
     '',
     `Full order: wdt-k3 failed show ${detail.id} --order (edit it, then failed replay --order-file).`,

@@ -39,7 +39,7 @@ function eventLine(entry: OrderWithTimeline['timeline'][number]): string[] {
   return [entry.at?.beijing ?? '', what[entry.type] ?? entry.type];
 }
 
-export function renderOrder(order: OrderWithTimeline, style: Style): string[] {
+function renderOrder(order: OrderWithTimeline, style: Style): string[] {
   const state = STATE_TEXT[order.state] ?? order.state;
   const coloured =
     order.state === 'saved' ? style.green(state) : order.state === 'pending' ? state : style.yellow(state);

@@ -22,7 +22,7 @@ import { readAnswer } from './answers.ts';
 import { byCodeLines } from './failed-list.ts';
 import type { CommandSpec } from './types.ts';
 
-export interface StatusAnswers {
+interface StatusAnswers {
   readonly health: ReadyAnswer;
   readonly queues: QueuesAnswer;
   readonly sync: SyncStateAnswer;
@@ -148,7 +148,7 @@ function syncFields(sync: StatusAnswers['sync'], style: Style): Array<[string, s
   ];
 }
 
-export function renderStatus(answers: StatusAnswers, adminUrl: string, style: Style): string[] {
+function renderStatus(answers: StatusAnswers, adminUrl: string, style: Style): string[] {
   const dead = answers.failed.total;
   return [
     ...formatFields([

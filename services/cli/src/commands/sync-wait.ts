@@ -22,7 +22,7 @@ import { type Outcome, type WaitText, waitText } from './wait-text.ts';
  */
 const POLL_MS = 2_000;
 /** The loader retries an order for about half an hour (10 attempts, backoff from 2 s) before it dead-letters it. */
-export const DEFAULT_WAIT_TIMEOUT = '30m';
+const DEFAULT_WAIT_TIMEOUT = '30m';
 
 export const WAIT_OPTIONS: OptionSpecs = {
   wait: { type: 'boolean', description: 'wait until every order has an outcome, and print it' },

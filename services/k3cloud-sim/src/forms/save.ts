@@ -30,7 +30,7 @@ export interface SaveContext {
  * from real servers (docs/reference/k3cloud.md §5.1); the English and Traditional ones are this
  * simulator's renderings, not captured text — which is the point: a client must not need the words.
  */
-export function duplicateMessage(billNo: string, lcid: number): string {
+function duplicateMessage(billNo: string, lcid: number): string {
   if (lcid === 1033)
     return `Field uniqueness requirement violated: unique code. [${billNo}] is already in use in the current system.`;
   if (lcid === 3076) return `違反欄位唯一性要求：編碼唯一。[${billNo}]在當前系統中已經被使用。`;

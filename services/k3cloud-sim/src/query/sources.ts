@@ -57,7 +57,7 @@ interface OutEntry {
   readonly seq: number;
 }
 
-export function outstockSource(bills: BillStore, data: BaseDataStore): FormSource {
+function outstockSource(bills: BillStore, data: BaseDataStore): FormSource {
   const h = (key: string) => (bill: unknown) => refNumber((bill as StoredBill).model[key]);
   const e = (key: string) => (_bill: unknown, row: unknown) => refNumber((row as OutEntry).model[key]);
   const fields: Record<string, FieldDef> = {
@@ -111,7 +111,7 @@ export function outstockSource(bills: BillStore, data: BaseDataStore): FormSourc
   };
 }
 
-export function salesOrderSource(data: BaseDataStore): FormSource {
+function salesOrderSource(data: BaseDataStore): FormSource {
   const byBillNo = (a: SalesOrderRecord, b: SalesOrderRecord): number =>
     a.billNo < b.billNo ? -1 : a.billNo > b.billNo ? 1 : 0;
   const fields: Record<string, FieldDef> = {
@@ -154,7 +154,7 @@ export function salesOrderSource(data: BaseDataStore): FormSource {
   };
 }
 
-export function baseDataSource(data: BaseDataStore, kind: BaseKind, idKey: string): FormSource {
+function baseDataSource(data: BaseDataStore, kind: BaseKind, idKey: string): FormSource {
   const fields: Record<string, FieldDef> = {
     [idKey]: header<BaseRecord>((r) => r.id),
     fnumber: header<BaseRecord>((r) => r.number),

@@ -12,7 +12,7 @@ import { consoleOf, redirectWithFlash, sendPage } from '../render.ts';
 import { codeBadge, count, explanation, href, notice, table } from '../widgets.ts';
 import { consoleActor, formOf } from './console-actor.ts';
 
-export const ID = /^[A-Za-z0-9_-]{1,128}$/;
+const ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export function idOf(request: FastifyRequest): string {
   const id = (request.params as { id?: unknown }).id;
@@ -22,11 +22,7 @@ export function idOf(request: FastifyRequest): string {
 }
 
 /** A dead letter that is gone (replayed or discarded since the link was made): say so, and where to look. */
-export async function sendGone(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  id: string,
-): Promise<FastifyReply> {
+async function sendGone(request: FastifyRequest, reply: FastifyReply, id: string): Promise<FastifyReply> {
   return sendPage(
     request,
     reply,

@@ -22,7 +22,7 @@ const NUMBER = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_NUMBERS = 500;
 
 /** `<input type="datetime-local">` sends `2026-11-01T08:00`: Beijing wall-clock time, like WDT's. */
-export function instantFromForm(text: string | undefined): number | null {
+function instantFromForm(text: string | undefined): number | null {
   if (text === undefined) return null;
   const trimmed = text.trim();
   const local = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?$/.exec(trimmed);

@@ -35,7 +35,9 @@ const widths = header.map((title, column) =>
 );
 const line = (values: readonly string[]): string =>
   `| ${values.map((value, column) => value.padEnd(widths[column] ?? 0)).join(' | ')} |`;
-console.log(`\n== summary (${new Date().toISOString()})`);
+// Beijing time, as everything the product prints for people.
+const beijing = new Date(Date.now() + 8 * 3_600_000).toISOString().replace(/\.\d+Z$/, '+08:00');
+console.log(`\n== summary (${beijing})`);
 console.log(line(header));
 console.log(line(widths.map((width) => '-'.repeat(width))));
 for (const cell of cells) console.log(line(cell));

@@ -19,7 +19,7 @@ if $quick; then
   node scripts/bench-summary.ts "$summary"
   exit 0
 fi
-run packages/mapping/bench/mapping.bench.ts
+run packages/mapping/bench/mapping.bench.ts --summary "$summary"
 run services/extractor/bench/wdt-budget.bench.ts --summary "$summary"
 run services/loader/bench/loader.bench.ts 20000 --summary "$summary"
 run services/local-run/bench/pipeline.bench.ts --summary "$summary"

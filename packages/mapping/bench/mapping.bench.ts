@@ -1,9 +1,11 @@
 /**
  * Orders mapped per second for a 3-row order, on one core. Target ≥ 50,000/s (the mapping must
  * never be the loader's bottleneck); printed, never asserted. Run:
- *   node packages/mapping/bench/mapping.bench.ts
+ *   node packages/mapping/bench/mapping.bench.ts [--summary <file>]
+ *   --summary: appends the parse + map row as a JSON line (scripts/bench.sh's table).
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import {
   DEFAULT_MAPPING_PROFILE,
   type MappingLookups,
@@ -37,7 +39,7 @@ const ROUNDS = 7;
  * Several rounds, reported as median and range: on a shared 2-vCPU VM one round of the same code
  * measured anywhere from 39,000 to 93,000 parse + map orders/s, so a single figure misleads.
  */
-function measure(label: string, iterations: number, run: () => unknown): void {
+function measure(label: string, iterations: number, run: () => unknown): number {
   for (let i = 0; i < 20_000; i++) run(); // warm-up so the JIT has compiled the hot path
   const rates: number[] = [];
   let sink = 0;
@@ -51,7 +53,11 @@ function measure(label: string, iterations: number, run: () => unknown): void {
   const median = show(rates[Math.floor(ROUNDS / 2)]).padStart(10);
   const range = `${show(rates[0])}–${show(rates[ROUNDS - 1])}`;
   console.log(`${label.padEnd(20)} ${median} orders/s median (${range}; ${sink} ok)`);
+  if (sink !== iterations * ROUNDS) throw new Error(`${label}: ${iterations * ROUNDS - sink} runs failed`);
+  return rates[Math.floor(ROUNDS / 2)] ?? 0;
 }
+
+const { values } = parseArgs({ options: { summary: { type: 'string' } } });
 
 const parsed = parseWdtStockoutOrder(rawOrder);
 if (!parsed.ok) throw new Error(`bench order does not parse: ${JSON.stringify(parsed.issues)}`);
@@ -67,7 +73,15 @@ measure('map (parsed order)', iterations, map);
 measure('parse wire order', iterations, () => parseWdtStockoutOrder(rawOrder).ok);
 // The schema alone: the path an order with a problem takes (rare, and then it is dead-lettered).
 measure('zod schema', iterations, () => wdtStockoutOrderSchema.safeParse(rawOrder).success);
-measure('parse + map', iterations, () => {
+const both = measure('parse + map', iterations, () => {
   const result = parseWdtStockoutOrder(rawOrder);
   return result.ok && mapStockoutToSalOutstock(result.value, DEFAULT_MAPPING_PROFILE, lookups).ok;
 });
+if (values.summary !== undefined) {
+  const row = {
+    name: 'mapping',
+    figure: `${Math.round(both).toLocaleString('en-US')} orders/s`,
+    note: `parse + map a 3-row order, one core, median of ${ROUNDS} rounds`,
+  };
+  appendFileSync(values.summary, `${JSON.stringify(row)}\n`);
+}

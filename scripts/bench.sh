@@ -25,7 +25,7 @@ run services/loader/bench/loader.bench.ts 20000 --summary "$summary"
 run services/local-run/bench/pipeline.bench.ts --summary "$summary"
 run packages/sim-data/bench/dataset.bench.ts 1000000
 run services/wdt-sim/bench/serve.bench.ts
-run services/k3cloud-sim/bench/batch-save.bench.ts 20000
+run --expose-gc services/k3cloud-sim/bench/batch-save.bench.ts 100000 --summary "$summary"
 run services/loader/bench/claims.bench.ts 20000
 run services/ledger/bench/ledger.bench.ts 100000 20000
 RECONCILER_NODE_OPTIONS=--max-old-space-size=96 run services/reconciler/bench/reconcile.bench.ts 100000

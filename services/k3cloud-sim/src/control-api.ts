@@ -167,19 +167,22 @@ export function registerControlApi(app: FastifyInstance, sim: SimState): void {
     if (body === undefined) return reply;
     const bill = sim.bills.byNumber(body.billNo);
     if (bill === undefined) return reply.code(404).send({ error: `no SAL_OUTSTOCK bill ${body.billNo}` });
-    const entries = Array.isArray(bill.model.FEntity)
-      ? (bill.model.FEntity as Record<string, unknown>[])
-      : [];
-    for (const edit of body.entries) {
-      const entry = entries[edit.seq - 1];
-      if (entry === undefined)
-        return reply.code(400).send({ error: `bill ${body.billNo} has no entry ${edit.seq}` });
-      if (edit.realQty !== undefined) entry.FRealQty = edit.realQty;
-      if (edit.taxPrice !== undefined) entry.FTaxPrice = edit.taxPrice;
-      if (edit.isFree !== undefined) entry.FIsFree = edit.isFree;
-    }
-    if (body.date !== undefined) bill.model.FDate = body.date;
-    return { billNo: bill.billNo, fid: bill.id, model: bill.model };
+    const count = bill.entryIds.length;
+    const missing = body.entries.find((edit) => edit.seq < 1 || edit.seq > count);
+    if (missing !== undefined)
+      return reply.code(400).send({ error: `bill ${body.billNo} has no entry ${missing.seq}` });
+    const edited = sim.bills.edit(bill, (model) => {
+      const entries = Array.isArray(model.FEntity) ? (model.FEntity as Record<string, unknown>[]) : [];
+      for (const edit of body.entries) {
+        const entry = entries[edit.seq - 1];
+        if (entry === undefined) continue;
+        if (edit.realQty !== undefined) entry.FRealQty = edit.realQty;
+        if (edit.taxPrice !== undefined) entry.FTaxPrice = edit.taxPrice;
+        if (edit.isFree !== undefined) entry.FIsFree = edit.isFree;
+      }
+      if (body.date !== undefined) model.FDate = body.date;
+    });
+    return { billNo: edited.billNo, fid: edited.id, model: edited.model };
   });
 
   app.get('/_sim/faults', async () => sim.faults.config);

@@ -96,7 +96,8 @@ export function handleView(formId: string, data: Record<string, unknown>, bills:
   if (bill === undefined) {
     return failureEnvelope(10, `单据编号为“${number || String(id)}”的${FORM_NAME}不存在！`);
   }
-  const { FEntity: _entries, ...header } = bill.model;
+  const model = bill.model;
+  const { FEntity: _entries, ...header } = model;
   return {
     Result: {
       ResponseStatus: responseStatus([], [], 0),
@@ -105,7 +106,7 @@ export function handleView(formId: string, data: Record<string, unknown>, bills:
         Id: bill.id,
         BillNo: bill.billNo,
         DocumentStatus: bill.status,
-        SAL_OUTSTOCKENTRY: entriesOf(bill.model).map((entry, i) => ({
+        SAL_OUTSTOCKENTRY: entriesOf(model).map((entry, i) => ({
           ...entry,
           Id: bill.entryIds[i],
           Seq: i + 1,

@@ -151,16 +151,17 @@ function saveOne(
 function returnData(bill: StoredBill, fields: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!Array.isArray(fields)) return out;
+  const model = bill.model;
   for (const field of fields) {
     if (typeof field !== 'string') continue;
     const [head, sub] = field.split('.');
     if (sub !== undefined && head?.toLowerCase() === 'fentity') {
-      const rows = entriesOf(bill.model).map((entry) => ({ [sub]: lookup(entry, sub) ?? null }));
+      const rows = entriesOf(model).map((entry) => ({ [sub]: lookup(entry, sub) ?? null }));
       out.FEntity = Array.isArray(out.FEntity)
         ? (out.FEntity as Record<string, unknown>[]).map((row, i) => ({ ...row, ...rows[i] }))
         : rows;
     } else {
-      out[field] = lookup(bill.model, field) ?? null;
+      out[field] = lookup(model, field) ?? null;
     }
   }
   return out;

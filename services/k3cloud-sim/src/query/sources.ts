@@ -51,6 +51,40 @@ function refFields(
   };
 }
 
+/**
+ * A stored bill as one query sees it: the bill's package decoded once, on the first field that
+ * needs it (the store keeps bills packed; FID, FBillNo and the status need no decoding).
+ */
+class BillRow {
+  readonly #bill: StoredBill;
+  #model: Record<string, unknown> | undefined;
+
+  constructor(bill: StoredBill) {
+    this.#bill = bill;
+  }
+
+  get id(): number {
+    return this.#bill.id;
+  }
+
+  get billNo(): string {
+    return this.#bill.billNo;
+  }
+
+  get status(): string {
+    return this.#bill.status;
+  }
+
+  get entryIds(): readonly number[] {
+    return this.#bill.entryIds;
+  }
+
+  get model(): Record<string, unknown> {
+    this.#model ??= this.#bill.model;
+    return this.#model;
+  }
+}
+
 interface OutEntry {
   readonly model: Record<string, unknown>;
   readonly id: number;
@@ -58,36 +92,32 @@ interface OutEntry {
 }
 
 function outstockSource(bills: BillStore, data: BaseDataStore): FormSource {
-  const h = (key: string) => (bill: unknown) => refNumber((bill as StoredBill).model[key]);
+  const h = (key: string) => (bill: unknown) => refNumber((bill as BillRow).model[key]);
   const e = (key: string) => (_bill: unknown, row: unknown) => refNumber((row as OutEntry).model[key]);
   const fields: Record<string, FieldDef> = {
-    fid: header<StoredBill>((b) => b.id),
-    fbillno: header<StoredBill>((b) => b.billNo),
-    fdate: header<StoredBill>((b) => k3Date(b.model.FDate)),
-    fdocumentstatus: header<StoredBill>((b) => b.status),
-    fnote: header<StoredBill>((b) => b.model.FNote ?? null),
-    fcarriageno: header<StoredBill>((b) => b.model.FCarriageNO ?? null),
-    'fbilltypeid.fnumber': header<StoredBill>((b) => refNumber(b.model.FBillTypeID) ?? null),
+    fid: header<BillRow>((b) => b.id),
+    fbillno: header<BillRow>((b) => b.billNo),
+    fdate: header<BillRow>((b) => k3Date(b.model.FDate)),
+    fdocumentstatus: header<BillRow>((b) => b.status),
+    fnote: header<BillRow>((b) => b.model.FNote ?? null),
+    fcarriageno: header<BillRow>((b) => b.model.FCarriageNO ?? null),
+    'fbilltypeid.fnumber': header<BillRow>((b) => refNumber(b.model.FBillTypeID) ?? null),
     ...refFields('fcustomerid', 'customers', data, h('FCustomerID'), false),
     ...refFields('fsalesmanid', 'salesmen', data, h('FSalesManID'), false),
     ...refFields('fstockorgid', 'orgs', data, h('FStockOrgId'), false),
     ...refFields('fsaleorgid', 'orgs', data, h('FSaleOrgId'), false),
-    fentity_fentryid: entry<StoredBill, OutEntry>((_b, r) => r.id),
-    fentity_fseq: entry<StoredBill, OutEntry>((_b, r) => r.seq),
+    fentity_fentryid: entry<BillRow, OutEntry>((_b, r) => r.id),
+    fentity_fseq: entry<BillRow, OutEntry>((_b, r) => r.seq),
     ...refFields('fmaterialid', 'materials', data, e('FMaterialID'), true),
     ...refFields('fstockid', 'stocks', data, e('FStockID'), true),
-    'fstockstatusid.fnumber': entry<StoredBill, OutEntry>(
-      (_b, r) => refNumber(r.model.FStockStatusID) ?? null,
-    ),
-    frealqty: entry<StoredBill, OutEntry>((_b, r) => Number(r.model.FRealQty ?? 0)),
-    ftaxprice: entry<StoredBill, OutEntry>((_b, r) => Number(r.model.FTaxPrice ?? 0)),
-    fisfree: entry<StoredBill, OutEntry>(
-      (_b, r) => String(r.model.FIsFree ?? false).toLowerCase() === 'true',
-    ),
-    fsrctype: entry<StoredBill, OutEntry>((_b, r) => r.model.FSrcType ?? null),
-    fsrcbillno: entry<StoredBill, OutEntry>((_b, r) => r.model.FSrcBillNo ?? null),
-    fsoorderno: entry<StoredBill, OutEntry>((_b, r) => r.model.FSoorDerno ?? null),
-    fsoentryid: entry<StoredBill, OutEntry>((_b, r) => Number(r.model.FSOEntryId ?? 0)),
+    'fstockstatusid.fnumber': entry<BillRow, OutEntry>((_b, r) => refNumber(r.model.FStockStatusID) ?? null),
+    frealqty: entry<BillRow, OutEntry>((_b, r) => Number(r.model.FRealQty ?? 0)),
+    ftaxprice: entry<BillRow, OutEntry>((_b, r) => Number(r.model.FTaxPrice ?? 0)),
+    fisfree: entry<BillRow, OutEntry>((_b, r) => String(r.model.FIsFree ?? false).toLowerCase() === 'true'),
+    fsrctype: entry<BillRow, OutEntry>((_b, r) => r.model.FSrcType ?? null),
+    fsrcbillno: entry<BillRow, OutEntry>((_b, r) => r.model.FSrcBillNo ?? null),
+    fsoorderno: entry<BillRow, OutEntry>((_b, r) => r.model.FSoorDerno ?? null),
+    fsoentryid: entry<BillRow, OutEntry>((_b, r) => Number(r.model.FSOEntryId ?? 0)),
   };
   return {
     numberField: 'fbillno',
@@ -95,17 +125,22 @@ function outstockSource(bills: BillStore, data: BaseDataStore): FormSource {
     field: (key) =>
       fields[key] ??
       (key.startsWith('f_') && !key.includes('.')
-        ? header<StoredBill>((b) => {
+        ? header<BillRow>((b) => {
             const value = headerValue(b.model, key);
             return refNumber(value) ?? value ?? null;
           })
         : undefined),
     headers: (numbers) =>
       numbers === undefined
-        ? bills.all()
-        : [...new Set(numbers)].flatMap((number) => bills.allByNumber(number)).sort((a, b) => a.id - b.id),
+        ? (function* rows() {
+            for (const bill of bills.all()) yield new BillRow(bill);
+          })()
+        : [...new Set(numbers)]
+            .flatMap((number) => bills.allByNumber(number))
+            .sort((a, b) => a.id - b.id)
+            .map((bill) => new BillRow(bill)),
     entries: (bill) => {
-      const stored = bill as StoredBill;
+      const stored = bill as BillRow;
       return entriesOf(stored.model).map((model, i) => ({ model, id: stored.entryIds[i] ?? 0, seq: i + 1 }));
     },
   };

@@ -15,7 +15,11 @@
  * Bounded: the realistic row runs 6,000 orders and the naive one 200 (~1 minute each); --quick
  * runs the pipeline row only, over 5,000 orders. The ledger is off in every row (EVENTS_ENABLED
  * =false): its cost is the ledger bench's. No figure is asserted; correctness is.
- * Run: node services/local-run/bench/pipeline.bench.ts [--quick] [--summary <file>]
+ * Memory: every service's resident set is sampled once a second during the pipeline row; the
+ * `memory <service>` rows give each one's peak (VmHWM) and its growth after warm-up (the highest
+ * sample of the run's last third minus that of its middle third). --orders N sizes the pipeline
+ * row (100000 for a long run).
+ * Run: node services/local-run/bench/pipeline.bench.ts [--quick] [--orders N] [--only row] [--summary <file>]
  */
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,9 +49,13 @@ const { values } = parseArgs({
     summary: { type: 'string' },
     // One row only, for experiments: pipeline, realistic or naive.
     only: { type: 'string' },
+    // The pipeline row's size, e.g. 100000 to see whether memory stays flat over a long run.
+    orders: { type: 'string' },
   },
 });
-const PIPELINE_ORDERS = values.quick ? 5_000 : 20_000;
+const PIPELINE_ORDERS = values.orders !== undefined ? Number(values.orders) : values.quick ? 5_000 : 20_000;
+if (!Number.isInteger(PIPELINE_ORDERS) || PIPELINE_ORDERS < 1)
+  throw new Error(`--orders must be a whole number of orders, got ${values.orders}`);
 // ~1 minute at WDT's limit. A run pays ~2 s that no budget buys back (the walk's last call, which
 // proves the window ends, and the load of the last page's rows); over 3,000 orders (30 s) that
 // alone costs 0.06 of the ratio, over 6,000 half that, as in a backlog of any length.
@@ -115,11 +123,66 @@ async function busySeconds(redis: RedisConnection, queues: PipelineQueues): Prom
   return (last - first) / 1000;
 }
 
+interface ServiceMemory {
+  readonly name: string;
+  /** The kernel's high-water mark of the process's resident set (VmHWM), MiB. */
+  readonly peakMiB: number;
+  /** Highest sample in the run's last third minus the highest in its middle third, MiB. */
+  readonly lateGrowthMiB: number;
+  readonly samples: number;
+}
+
+/** `VmRSS` or `VmHWM` of a process in MiB, or undefined once it has exited. */
+function procMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
+      readFileSync(`/proc/${pid}/status`, 'utf8'),
+    );
+    return match?.[1] === undefined ? undefined : Number(match[1]) / 1024;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Every service's resident set sampled once a second while a row runs (Linux `/proc`), for the
+ * memory rows: each service's peak, and whether it still grows after warm-up (the last third of
+ * the run against the middle third; the first third is start-up and the first pages).
+ */
+function sampleMemory(fleet: Fleet): { stop(): ServiceMemory[] } {
+  const samples = new Map<string, number[]>();
+  const tick = (): void => {
+    for (const member of fleet.members) {
+      const rss = procMiB(member.proc.pid, 'VmRSS');
+      if (rss !== undefined) samples.set(member.name, [...(samples.get(member.name) ?? []), rss]);
+    }
+  };
+  const timer = setInterval(tick, 1_000);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      tick();
+      return fleet.members.map((member) => {
+        const series = samples.get(member.name) ?? [];
+        const third = Math.floor(series.length / 3);
+        const max = (values: number[]): number => Math.max(0, ...values);
+        return {
+          name: member.name,
+          peakMiB: procMiB(member.proc.pid, 'VmHWM') ?? max(series),
+          lateGrowthMiB: third === 0 ? 0 : max(series.slice(2 * third)) - max(series.slice(third, 2 * third)),
+          samples: series.length,
+        };
+      });
+    },
+  };
+}
+
 interface PipelineRow {
   readonly perSecond: number;
   readonly seconds: number;
   readonly wdtCalls: number;
   readonly rowsServed: number;
+  readonly memory: ServiceMemory[];
 }
 
 async function runPipeline(name: string, count: number, realistic: boolean): Promise<PipelineRow> {
@@ -139,6 +202,7 @@ async function runPipeline(name: string, count: number, realistic: boolean): Pro
     {},
   );
   let wdtUrl = '';
+  let memory: { stop(): ServiceMemory[] } | undefined;
   try {
     const endpoints = await startServices(fleet, options, redis.url, PREFIX, runDir, window, null, {
       loader: realistic ? { LOADER_BATCH_SIZE: String(REALISTIC.batchSize) } : {},
@@ -158,11 +222,22 @@ async function runPipeline(name: string, count: number, realistic: boolean): Pro
         await jsonControl(urls.k3Url)('PUT', '/_sim/cost-model', REALISTIC.k3);
       },
     });
-    await waitFor(async () => ((await queues.orders.getJobCounts('completed')).completed ?? 0) >= count, {
+    memory = sampleMemory(fleet);
+    // K3's bill count, not the completed queue: order jobs are kept up to 20,000 (the catalog's
+    // retention), so a longer run never shows them all; duplicates fail the check that follows.
+    const k3Stats = async (): Promise<{ bills: number }> =>
+      (await jsonControl(endpoints.k3Url)('GET', '/_sim/stats')) as { bills: number };
+    const busy = async (): Promise<number> => {
+      const counts = await queues.orders.getJobCounts('active', 'wait', 'delayed', 'prioritized');
+      return Object.values(counts).reduce((sum, value) => sum + value, 0);
+    };
+    await waitFor(async () => (await k3Stats()).bills >= count && (await busy()) === 0, {
       timeoutMs: 1_800_000,
       intervalMs: 250,
-      description: `${name}: every order done`,
+      description: `${name}: every order in K3 and no order job left`,
     });
+    const services = memory.stop();
+    memory = undefined;
     const seconds = await busySeconds(client, queues);
     const problems = await checkExactlyOnce(endpoints.k3Url, dataset);
     const stats = (await jsonControl(wdtUrl)('GET', '/_sim/stats')) as {
@@ -173,8 +248,15 @@ async function runPipeline(name: string, count: number, realistic: boolean): Pro
     const refused = stats.errors.wdt['1012'] ?? 0;
     if (refused > 0) problems.push(`${refused} WDT calls refused (1012)`);
     if (problems.length > 0) throw new Error(`${name}: ${problems.join('; ')}`);
-    return { perSecond: count / seconds, seconds, wdtCalls: stats.pages, rowsServed: stats.ordersServed };
+    return {
+      perSecond: count / seconds,
+      seconds,
+      wdtCalls: stats.pages,
+      rowsServed: stats.ordersServed,
+      memory: services,
+    };
   } finally {
+    memory?.stop();
     await fleet.stop(['extractor', 'reconciler', 'loader', 'admin', 'alerter'], 15_000);
     await closeQueues(queues);
     client.disconnect();
@@ -306,6 +388,19 @@ if (runs('pipeline')) {
     ...(ceiling === undefined ? {} : { ratio: pipeline.perSecond / ceiling, of: 'ceiling' }),
     note: `zero latency; ${fmt(PIPELINE_ORDERS)} orders; first page → last bill`,
   });
+  // Memory per service over the pipeline row: peak resident set, and growth after warm-up.
+  for (const service of pipeline.memory) {
+    const growth = `${service.lateGrowthMiB >= 0 ? '+' : ''}${fmt(service.lateGrowthMiB, 1)} MiB`;
+    console.log(
+      `  memory     ${service.name.padEnd(12)} peak ${fmt(service.peakMiB)} MiB; last third vs middle third ${growth} (${service.samples} samples, 1 s apart)`,
+    );
+    summaryRows.push({
+      name: `memory ${service.name}`,
+      figure: `${growth} late`,
+      peakRssMiB: service.peakMiB,
+      note: `pipeline row, ${fmt(PIPELINE_ORDERS)} orders; last third of 1 s samples vs middle third`,
+    });
+  }
 }
 
 if (!values.quick && values.only !== 'pipeline') {

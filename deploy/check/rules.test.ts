@@ -158,6 +158,11 @@ describe('the deploy rules', () => {
     });
   });
 
+  it('env-keys-read: NODE_OPTIONS is read by Node itself', () => {
+    const environment = { ...SERVICES.loader?.environment, NODE_OPTIONS: '--max-old-space-size=128' };
+    expect(broken({ compose: withService('loader', { environment }) })).toEqual({});
+  });
+
   it('env-example-complete: both directions', () => {
     expect(
       broken({

@@ -145,6 +145,9 @@ const scalable: Rule = {
     ]),
 };
 
+/** Keys Node.js itself reads from a service's environment, not its config.ts. */
+const NODE_READS: ReadonlySet<string> = new Set(['NODE_OPTIONS']);
+
 const envKeysRead: Rule = {
   id: 'env-keys-read',
   why: 'an environment key no config.ts reads is a typo or a dead setting, silently ignored',
@@ -155,7 +158,7 @@ const envKeysRead: Rule = {
       const keys = facts.configKeys[workspace];
       if (keys === undefined) return [`${name}: runs services/${workspace}, which has no config.ts to read`];
       return Object.keys(service.environment ?? {})
-        .filter((key) => !keys.has(key))
+        .filter((key) => !keys.has(key) && !NODE_READS.has(key))
         .map((key) => `${name}: sets ${key}, which services/${workspace}/src/config.ts does not read`);
     }),
 };

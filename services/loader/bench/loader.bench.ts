@@ -34,6 +34,12 @@ const { values, positionals } = parseArgs({
   },
 });
 const count = Number(positionals[0] ?? (values.quick ? 5_000 : 20_000));
+// Every row counts its completed jobs, and the catalog keeps at most 20,000 completed order jobs:
+// a bigger run would wait for a count it can never reach.
+if (!Number.isInteger(count) || count < 1 || count > 20_000)
+  throw new Error(
+    `orders must be a whole number from 1 to 20,000 (completed order jobs kept), got ${positionals[0]}`,
+  );
 const fmt = (value: number, digits = 0): string =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 

@@ -15,6 +15,8 @@ export interface StoredBill {
    */
   readonly model: Model;
   readonly entryIds: readonly number[];
+  /** FDate as saved, kept unpacked: period queries filter every bill on it. */
+  readonly date: unknown;
 }
 
 /**
@@ -54,6 +56,7 @@ class PackedBill implements StoredBill {
   readonly billNo: string;
   status: DocumentStatus;
   readonly entryIds: readonly number[];
+  date: unknown;
   #packed: string;
 
   constructor(id: number, billNo: string, status: DocumentStatus, entryIds: number[], model: Model) {
@@ -61,6 +64,7 @@ class PackedBill implements StoredBill {
     this.billNo = billNo;
     this.status = status;
     this.entryIds = entryIds;
+    this.date = model.FDate;
     this.#packed = pack(model);
   }
 
@@ -71,6 +75,7 @@ class PackedBill implements StoredBill {
   }
 
   repack(model: Model): void {
+    this.date = model.FDate;
     this.#packed = pack(model);
   }
 }

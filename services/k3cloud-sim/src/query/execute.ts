@@ -85,12 +85,28 @@ function runQuery(
     (def) => def.entry,
   );
 
-  let rows = collectRows(source, filter, filterDefs, perEntry);
-  if (order.length > 0) rows = sortRows(rows, order);
   const top = nonNegative(findKey(data, 'TopRowCount'));
-  if (top > 0) rows = rows.slice(0, top);
   const start = nonNegative(findKey(data, 'StartRow'));
   const limit = nonNegative(findKey(data, 'Limit'));
+  // Rows come in the source's natural order: when that is the asked order, the rows past
+  // TopRowCount / StartRow + Limit need not be collected (a keyset-paged period read would
+  // otherwise decode every later bill for every page).
+  const inNaturalOrder = order.every(
+    (item, index) => !item.descending && source.naturalOrder?.[index] === item.key.toLowerCase(),
+  );
+  const wanted = Math.min(
+    top > 0 ? top : Number.POSITIVE_INFINITY,
+    limit > 0 ? start + limit : Number.POSITIVE_INFINITY,
+  );
+  let rows = collectRows(
+    source,
+    filter,
+    filterDefs,
+    perEntry,
+    inNaturalOrder ? wanted : Number.POSITIVE_INFINITY,
+  );
+  if (order.length > 0) rows = sortRows(rows, order);
+  if (top > 0) rows = rows.slice(0, top);
   rows = rows.slice(start, limit > 0 ? start + limit : undefined);
   return { keys, rows: rows.map((row) => columns.map((def) => def.get(row.header, row.entry) ?? null)) };
 }
@@ -100,9 +116,17 @@ function collectRows(
   filter: FilterNode | undefined,
   defs: ReadonlyMap<string, FieldDef>,
   perEntry: boolean,
+  wanted: number,
 ): Row[] {
   const rows: Row[] = [];
+  // A filter of header fields only is decided once per bill, before its entries are read.
+  const headerOnly = filter !== undefined && [...defs.values()].every((def) => !def.entry);
   for (const header of source.headers(requiredValues(filter, source.numberField))) {
+    if (rows.length >= wanted) break;
+    if (perEntry && headerOnly && filter !== undefined) {
+      const get = (key: string): unknown => defs.get(key.toLowerCase())?.get(header, undefined);
+      if (!evaluate(filter, get)) continue;
+    }
     const candidates: Row[] = perEntry
       ? source.entries(header).map((entry) => ({ header, entry }))
       : [{ header, entry: undefined }];

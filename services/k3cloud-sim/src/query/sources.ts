@@ -22,6 +22,11 @@ export interface FormSource {
   field(key: string): FieldDef | undefined;
   headers(numbers: readonly string[] | undefined): Iterable<unknown>;
   entries(header: unknown): readonly unknown[];
+  /**
+   * The order `headers` and `entries` yield rows in, as ascending field keys (SAL_OUTSTOCK: FID,
+   * then the entry's FSeq). A query ordered by a prefix of it can stop once it has its rows.
+   */
+  readonly naturalOrder?: readonly string[];
 }
 
 type Getter<H, E> = (header: H, entry: E) => unknown;
@@ -79,6 +84,10 @@ class BillRow {
     return this.#bill.entryIds;
   }
 
+  get date(): unknown {
+    return this.#bill.date;
+  }
+
   get model(): Record<string, unknown> {
     this.#model ??= this.#bill.model;
     return this.#model;
@@ -97,7 +106,7 @@ function outstockSource(bills: BillStore, data: BaseDataStore): FormSource {
   const fields: Record<string, FieldDef> = {
     fid: header<BillRow>((b) => b.id),
     fbillno: header<BillRow>((b) => b.billNo),
-    fdate: header<BillRow>((b) => k3Date(b.model.FDate)),
+    fdate: header<BillRow>((b) => k3Date(b.date)),
     fdocumentstatus: header<BillRow>((b) => b.status),
     fnote: header<BillRow>((b) => b.model.FNote ?? null),
     fcarriageno: header<BillRow>((b) => b.model.FCarriageNO ?? null),
@@ -121,6 +130,8 @@ function outstockSource(bills: BillStore, data: BaseDataStore): FormSource {
   };
   return {
     numberField: 'fbillno',
+    // Bills are kept and looked up in FID order (save order), entries in FSeq order.
+    naturalOrder: ['fid', 'fentity_fseq'],
     // Custom header fields (F_*) are whatever the saved packages carried.
     field: (key) =>
       fields[key] ??

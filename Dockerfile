@@ -57,7 +57,7 @@ ENV NODE_ENV=production
 # V8's young generation sized for a service, not for the host's RAM: with Node 24's default on a
 # large host a loader peaked ~100 MiB higher at the same speed (pnpm bench, loader and ceiling rows;
 # README "Memory"). Override with NODE_OPTIONS in .env. The extractor and the loaders get theirs from
-# compose (WORKER_NODE_OPTIONS: this flag and a 128 MiB old generation).
+# compose (WORKER_NODE_OPTIONS, this flag by default; .env.example says when to cap the old generation).
 ENV NODE_OPTIONS=--max-semi-space-size=8
 WORKDIR /app
 # Owned by root and read-only to the service user: the process cannot change its own code.

@@ -71,7 +71,7 @@ const REALISTIC = {
 const PREFIX = 'pl';
 // An experiment on memory: PIPELINE_BENCH_NODE_OPTIONS replaces the loaders' and the extractor's
 // NODE_OPTIONS (compose's WORKER_NODE_OPTIONS; --max-semi-space-size=8 is on every command line),
-// e.g. "--max-semi-space-size=8" for the run without the 128 MiB cap.
+// e.g. "--max-old-space-size=128" for the memory-capped run (README "Memory").
 const hotNodeOptions: Record<string, string> =
   process.env.PIPELINE_BENCH_NODE_OPTIONS === undefined
     ? {}

@@ -8,11 +8,10 @@ const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** V8 flag every service runs with, as the image sets it (Dockerfile `NODE_OPTIONS`). */
 const SERVICE_NODE_FLAG = '--max-semi-space-size=8';
 /**
- * And the busy two's NODE_OPTIONS, as compose sets them: `WORKER_NODE_OPTIONS` or a 128 MiB old
- * generation (README "Memory"). An env given to `start` with its own NODE_OPTIONS wins.
+ * And the busy two's NODE_OPTIONS when `WORKER_NODE_OPTIONS` is set, as compose passes it (README
+ * "Memory"). An env given to `start` with its own NODE_OPTIONS wins.
  */
 const WORKERS = new Set(['extractor', 'loader']);
-const WORKER_NODE_OPTIONS = '--max-semi-space-size=8 --max-old-space-size=128';
 
 export interface FleetMember {
   readonly name: string;
@@ -48,9 +47,9 @@ export class Fleet {
     this.#logs.push(log);
     // The image's NODE_OPTIONS (Dockerfile): the local run measures what a deployment runs.
     const args = [SERVICE_NODE_FLAG, join(REPO_ROOT, 'services', service, 'src', 'main.ts')];
-    const nodeOptions = WORKERS.has(service)
-      ? { NODE_OPTIONS: process.env.WORKER_NODE_OPTIONS ?? WORKER_NODE_OPTIONS }
-      : {};
+    const workerOptions = process.env.WORKER_NODE_OPTIONS;
+    const nodeOptions =
+      WORKERS.has(service) && workerOptions !== undefined ? { NODE_OPTIONS: workerOptions } : {};
     const proc = startProcess(process.execPath, args, {
       name,
       env: { ...nodeOptions, ...env },

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { configureRules, createAlerter, parseChannels } from '@wdt-k3/alerts';
 import { buildRobotSimApp } from '@wdt-k3/robot-sim';
 import { createLogger } from '@wdt-k3/runtime';
-import { useRedisServer } from '@wdt-k3/testkit';
+import { useRedisServer, waitFor } from '@wdt-k3/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, FULL, type Harness, READ, startHarness } from '../test/harness.ts';
 
@@ -77,6 +77,12 @@ describe('admin: alert routes', () => {
     await alerter.tick();
     // Delivery keeps running while the test route waits for its outcome.
     pump = setInterval(() => void alerter.deliver(), 50);
+    // The firing alert reaches the robot before any test runs: a silence made by a test while it
+    // is still queued would hold it back, and the test-message test counts both messages.
+    await waitFor(() => sim.inbox.list({ robot: 'ops', accepted: true }).length === 1, {
+      timeoutMs: 20_000,
+      description: 'the firing dead-letter alert delivered to the robot',
+    });
   });
   afterAll(async () => {
     clearInterval(pump);

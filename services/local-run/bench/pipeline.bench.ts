@@ -18,7 +18,8 @@
  * Memory: every service's resident set is sampled once a second during the pipeline row; the
  * `memory <service>` rows give each one's peak (VmHWM) and its growth after warm-up (the highest
  * sample of the run's last third minus that of its middle third). --orders N sizes the pipeline
- * row (100000 for a long run).
+ * row (100000 for a long run). WORKER_NODE_OPTIONS reaches the loaders and the extractor through
+ * the fleet, as compose passes it (e.g. "--max-semi-space-size=8 --max-old-space-size=128").
  * Run: node services/local-run/bench/pipeline.bench.ts [--quick] [--orders N] [--only row] [--summary <file>]
  */
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -69,13 +70,6 @@ const REALISTIC = {
   batchSize: 50,
 };
 const PREFIX = 'pl';
-// An experiment on memory: PIPELINE_BENCH_NODE_OPTIONS replaces the loaders' and the extractor's
-// NODE_OPTIONS (compose's WORKER_NODE_OPTIONS; --max-semi-space-size=8 is on every command line),
-// e.g. "--max-old-space-size=128" for the memory-capped run (README "Memory").
-const hotNodeOptions: Record<string, string> =
-  process.env.PIPELINE_BENCH_NODE_OPTIONS === undefined
-    ? {}
-    : { NODE_OPTIONS: process.env.PIPELINE_BENCH_NODE_OPTIONS };
 const fmt = (value: number, digits = 0): string =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
@@ -212,17 +206,13 @@ async function runPipeline(name: string, count: number, realistic: boolean): Pro
   let memory: { stop(): ServiceMemory[] } | undefined;
   try {
     const endpoints = await startServices(fleet, options, redis.url, PREFIX, runDir, window, null, {
-      loader: {
-        ...(realistic ? { LOADER_BATCH_SIZE: String(REALISTIC.batchSize) } : {}),
-        ...hotNodeOptions,
-      },
+      loader: realistic ? { LOADER_BATCH_SIZE: String(REALISTIC.batchSize) } : {},
       // One window for the run: its pages are full, as they are for a seller whose hours hold
       // more than a page each (the budget only binds then); the local run's 6-hour windows would
       // end four times on a part-filled page. Two days, not one: the run reads the dataset's day
       // plus the overlap before it and the minutes after it, and a one-day window would leave
       // those minutes to a second window whose call is spent before the last page is read.
       extractor: {
-        ...hotNodeOptions,
         EXTRACT_PAGE_SIZE: String(REALISTIC.pageSize),
         EXTRACT_MAX_WINDOW_MS: String(2 * 86_400_000),
       },

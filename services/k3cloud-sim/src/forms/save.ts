@@ -88,7 +88,7 @@ export function handleSave(
       return;
     }
     successes.push({ Id: outcome.bill.id, Number: outcome.bill.billNo, DIndex: index });
-    returned.push(returnData(outcome.bill, returnFields));
+    returned.push(returnData(outcome.model, returnFields));
   });
   const failed = models.length - successes.length;
   if (successes.length > 0) context.onSaved(successes.length);
@@ -109,7 +109,7 @@ export function handleSave(
 }
 
 type SaveOutcome =
-  | { readonly bill: StoredBill }
+  | { readonly bill: StoredBill; readonly model: Record<string, unknown> }
   | {
       readonly errors: ReadonlyArray<{ FieldName: string | null; Message: string }>;
       readonly duplicate: boolean;
@@ -144,14 +144,13 @@ function saveOne(
   if (errors.length > 0) return { errors, duplicate };
   if (used) context.onDuplicateSaved();
   const number = billNo === '' ? context.bills.nextAutoNumber() : billNo;
-  return { bill: context.bills.insert(model, number, options.status) };
+  return context.bills.insertReturning(model, number, options.status);
 }
 
 /** NeedReturnFields: header keys, and `FEntity.<key>` for entry fields. */
-function returnData(bill: StoredBill, fields: unknown): Record<string, unknown> {
+function returnData(model: Record<string, unknown>, fields: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (!Array.isArray(fields)) return out;
-  const model = bill.model;
   for (const field of fields) {
     if (typeof field !== 'string') continue;
     const [head, sub] = field.split('.');

@@ -72,6 +72,19 @@ function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Redis commands (INFO commandstats) per order, total and the five most frequent, for the row's line. */
+async function redisCommandsPerOrder(redis: RedisConnection): Promise<string> {
+  const stats = [...(await redis.info('commandstats')).matchAll(/cmdstat_([\w|]+):calls=(\d+)/g)]
+    .map(([, name, calls]) => [name, Number(calls) / count] as const)
+    .filter(([name]) => name !== 'info')
+    .sort((a, b) => b[1] - a[1]);
+  const total = stats.reduce((sum, [, calls]) => sum + calls, 0);
+  return `${fmt(total, 1)} (${stats
+    .slice(0, 5)
+    .map(([name, calls]) => `${name} ${fmt(calls, 2)}`)
+    .join(', ')})`;
+}
+
 async function redisCpuSeconds(redis: RedisConnection): Promise<number> {
   const info = await redis.info('cpu');
   const field = (name: string): number => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
@@ -122,6 +135,7 @@ async function runOnce(kind: Kind): Promise<Row> {
     })(),
   };
   await child.stop(30_000);
+  const commands = await redisCommandsPerOrder(client);
   // The row's own check: every job completed once (no failures); a loader's orders in K3 once each.
   const counts = await queues.orders.getJobCounts('completed', 'failed', 'waiting', 'active', 'delayed');
   const problems: string[] = [];
@@ -142,7 +156,7 @@ async function runOnce(kind: Kind): Promise<Row> {
   console.log(
     `  ${name.padEnd(10)} ${fmt(count)} orders in ${fmt(seconds, 2)} s = ${fmt(perSecond)}/s; peak RSS ${fmt(rss)} MiB; checked: ` +
       (kind.ceiling ? 'every job completed once' : 'every order in K3 exactly once') +
-      `; CPU s: worker ${fmt(cpu.worker, 1)} (incl. start-up), redis ${fmt(cpu.redis, 1)}, bench+K3 sim ${fmt(cpu.bench, 1)}`,
+      `; Redis commands per order ${commands}; CPU s: worker ${fmt(cpu.worker, 1)} (incl. start-up), redis ${fmt(cpu.redis, 1)}, bench+K3 sim ${fmt(cpu.bench, 1)}`,
   );
   return { name, perSecond, peakRssMiB: rss };
 }

@@ -118,11 +118,21 @@ async function runOnce(kind: Kind): Promise<Row> {
   const redisCpuBefore = await redisCpuSeconds(client);
   const benchCpuBefore = process.cpuUsage();
   const child = startProcess(process.execPath, [kind.ceiling ? CEILING : MAIN], { name, env, maxLines: 100 });
-  await waitFor(async () => ((await queues.orders.getJobCounts('completed')).completed ?? 0) >= count, {
-    timeoutMs: 1_800_000,
-    intervalMs: 100,
-    description: `${name}: every order done`,
+  // A worker that dies (a flag NODE_OPTIONS refuses, a crash) fails the row now, not in 30 min.
+  const died = child.exited.then((exit) => {
+    throw new Error(
+      `${name}: the worker exited (${exit.code ?? exit.signal}) before every order was done:\n${child.lines.slice(-10).join('\n')}`,
+    );
   });
+  await Promise.race([
+    died,
+    waitFor(async () => ((await queues.orders.getJobCounts('completed')).completed ?? 0) >= count, {
+      timeoutMs: 1_800_000,
+      intervalMs: 100,
+      description: `${name}: every order done`,
+    }),
+  ]);
+  died.catch(() => {});
   const seconds = await busySeconds(client, prefix, ids);
   const rss = peakRssMiB(child.pid);
   // Where the machine's two cores went: the worker, Redis, this process (the K3 simulator, polling).

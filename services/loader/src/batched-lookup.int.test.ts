@@ -50,6 +50,10 @@ describe('createBatchedLookup', () => {
     const calls: string[][] = [];
     const first = lookupWith('{t2}', calls, { a: 'YW1' });
     await Promise.all(['a', 'x'].map((key) => first.get(key)));
+    // Callers are answered before the cache is written (the write is not on their path).
+    await waitFor(async () => (await redis.exists('{t2}:seller:a', '{t2}:seller:x')) === 2, {
+      description: 'both answers cached',
+    });
     const second = lookupWith('{t2}', calls, { a: 'CHANGED' });
     expect(await Promise.all([second.get('a'), second.get('x')])).toEqual(['YW1', null]);
     expect(calls).toHaveLength(1);

@@ -89,10 +89,12 @@ export function createBatchedLookup<V>(options: BatchedLookupOptions<V>): Batche
       const chunk = misses.slice(start, start + options.maxBatch);
       try {
         const found = await options.fetch(chunk);
-        await writeCache(
+        // Callers go on at once: the cache write is for later lookups, and waiting for its round
+        // trip added it to every job's latency. writeCache never rejects (it counts a failure).
+        for (const key of chunk) batch.get(key)?.resolve(found.get(key) ?? null);
+        void writeCache(
           chunk.map((key) => [key, found.has(key) ? { v: found.get(key) as V } : { miss: true }] as const),
         );
-        for (const key of chunk) batch.get(key)?.resolve(found.get(key) ?? null);
       } catch (err) {
         for (const key of chunk) batch.get(key)?.reject(err);
       }

@@ -37,16 +37,24 @@ const DICTIONARY = Buffer.from(
 );
 
 /**
+ * A 2 KB window (it holds the 1.1 KB dictionary) and a small hash table: zlib's set-up of its
+ * default 32 KB window and 128 KB hash for every bill was most of pack's cost. Measured on
+ * 5,000 generated 3-row bills (1,249 B of JSON): 42.7 → 23.2 µs a bill packed, 11.8 → 7.8 µs
+ * unpacked, 189 B each either way. Both directions must use the same windowBits.
+ */
+const ZLIB = { level: 1, windowBits: 11, memLevel: 4, dictionary: DICTIONARY } as const;
+
+/**
  * JSON, deflated against the dictionary, kept as a one-byte (latin1) string of exactly its bytes.
  * Not a Buffer: zlib's output and any small Buffer copy are slices of Node's shared pool slab,
  * and one kept slice keeps its whole 64 KB slab alive (measured: ~22 KB held a bill).
  */
 function pack(model: Model): string {
-  return deflateRawSync(JSON.stringify(model), { level: 1, dictionary: DICTIONARY }).toString('latin1');
+  return deflateRawSync(JSON.stringify(model), ZLIB).toString('latin1');
 }
 
 function unpack(packed: string): Model {
-  const json = inflateRawSync(Buffer.from(packed, 'latin1'), { dictionary: DICTIONARY }).toString('utf8');
+  const json = inflateRawSync(Buffer.from(packed, 'latin1'), ZLIB).toString('utf8');
   return JSON.parse(json) as Model;
 }
 

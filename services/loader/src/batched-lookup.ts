@@ -26,11 +26,29 @@ export interface BatchedLookup<V> {
 type Cached<V> = { v: V } | { miss: true };
 
 /**
+ * The answers of one K3 query cached in one script call (a SET each was a command each for
+ * ioredis to build and match a reply to). KEYS: the cache keys; ARGV: value and TTL (ms) of each.
+ * The cache key prefix carries the queues' hash tag: one Cluster slot.
+ */
+const WRITE_SCRIPT = `
+for i = 1, #KEYS do
+  redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'PX', ARGV[2 * i])
+end
+return #KEYS
+`;
+const WRITE_COMMAND = 'wdtk3CacheLookups';
+type WriteCommand = (numKeys: number, ...args: Array<string | number>) => Promise<number>;
+
+/**
  * Looks records up in K3 through a Redis cache, coalescing concurrent requests into one query
  * (`F in ('a','b',…)`), DataLoader style: a hundred jobs in flight cost one ExecuteBillQuery,
  * not a hundred. A cache failure falls back to K3; a K3 failure rejects the waiting callers.
  */
 export function createBatchedLookup<V>(options: BatchedLookupOptions<V>): BatchedLookup<V> {
+  options.redis.defineCommand(WRITE_COMMAND, { lua: WRITE_SCRIPT });
+  const writeCommand = (options.redis as unknown as Record<string, WriteCommand>)[
+    WRITE_COMMAND
+  ] as WriteCommand;
   const inflight = new Map<string, Promise<V | null>>();
   let queued = new Map<string, { resolve: (value: V | null) => void; reject: (err: unknown) => void }>();
   let timer: NodeJS.Timeout | undefined;
@@ -51,22 +69,17 @@ export function createBatchedLookup<V>(options: BatchedLookupOptions<V>): Batche
 
   const writeCache = async (entries: ReadonlyArray<readonly [string, Cached<V>]>): Promise<void> => {
     if (entries.length === 0) return;
-    const pipeline = options.redis.pipeline();
-    for (const [key, value] of entries) {
-      pipeline.set(
-        cacheKey(key),
-        JSON.stringify(value),
-        'PX',
-        'miss' in value ? options.missTtlMs : options.ttlMs,
-      );
-    }
-    // ioredis's pipeline resolves with per-command errors and rejects only when it cannot send.
-    const results = await pipeline.exec().catch((err: unknown) => [[err as Error, null] as const]);
-    const failed = (results ?? []).filter(([err]) => err !== null);
-    if (failed.length > 0) {
+    const keys = entries.map(([key]) => cacheKey(key));
+    const args = entries.flatMap(([, value]) => [
+      JSON.stringify(value),
+      'miss' in value ? options.missTtlMs : options.ttlMs,
+    ]);
+    try {
+      await writeCommand.call(options.redis, keys.length, ...keys, ...args);
+    } catch (err) {
       options.onCacheWriteFailed?.();
       options.logger.warn(
-        { lookup: options.name, entries: entries.length, err: { message: String(failed[0]?.[0]?.message) } },
+        { lookup: options.name, entries: entries.length, err: { message: (err as Error).message } },
         'lookup cache not written; the next lookup asks K3 again',
       );
     }

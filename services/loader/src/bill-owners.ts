@@ -27,11 +27,28 @@ export interface BillOwners {
 const billOwnerKey = (prefix: string, billNo: string): string => `${prefix}:bill-owner:${billNo}`;
 
 /**
- * Settles of concurrent jobs share one pipelined round trip, sent a moment after the first
- * arrives (as the event emitter does): a pipeline per order was 9 % of a busy loader's CPU
- * (--cpu-prof, batchSize 50), most of it ioredis building the Pipeline object.
+ * Settles of concurrent jobs share one round trip, sent a moment after the first arrives (as the
+ * event emitter does): a pipeline per order was 9 % of a busy loader's CPU (--cpu-prof,
+ * batchSize 50), most of it ioredis building the Pipeline object.
  */
 const SETTLE_FLUSH_MS = 2;
+
+/**
+ * Every settle of a flush in one script call: two SETs per order were two commands for ioredis to
+ * build, encode and match replies to; one call is one. KEYS: owner and done key of each order, in
+ * pairs; ARGV: the two TTLs, then order key and content hash of each order. The owner is never
+ * overwritten (NX). All keys share the queue prefix's hash tag: one Cluster slot.
+ */
+const SETTLE_SCRIPT = `
+local ownerTtl, doneTtl = ARGV[1], ARGV[2]
+for i = 1, #KEYS, 2 do
+  redis.call('SET', KEYS[i], ARGV[i + 2], 'PX', ownerTtl, 'NX')
+  redis.call('SET', KEYS[i + 1], ARGV[i + 3], 'PX', doneTtl)
+end
+return #KEYS / 2
+`;
+const COMMAND = 'wdtk3SettleOwners';
+type SettleCommand = (numKeys: number, ...args: Array<string | number>) => Promise<number>;
 
 export function createBillOwners(
   redis: RedisConnection,
@@ -45,29 +62,26 @@ export function createBillOwners(
     readonly resolve: () => void;
     readonly reject: (err: unknown) => void;
   };
+  redis.defineCommand(COMMAND, { lua: SETTLE_SCRIPT });
+  const command = (redis as unknown as Record<string, SettleCommand>)[COMMAND] as SettleCommand;
   let pending: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
   const flush = (): void => {
     timer = undefined;
     const batch = pending;
     pending = [];
-    // Both keys of an order under the prefix's hash tag: one slot, one round trip on a Cluster.
-    const pipeline = redis.pipeline();
+    const keys: string[] = [];
+    const args: string[] = [];
     for (const entry of batch) {
-      pipeline.set(billOwnerKey(prefix, entry.billNo), entry.orderKey, 'PX', ttls.ownerTtlMs, 'NX');
-      pipeline.set(orderDoneKey(prefix, entry.orderKey), entry.contentHash, 'PX', ttls.doneTtlMs);
+      keys.push(billOwnerKey(prefix, entry.billNo), orderDoneKey(prefix, entry.orderKey));
+      args.push(entry.orderKey, entry.contentHash);
     }
-    pipeline.exec().then(
-      (results) => {
-        batch.forEach((entry, index) => {
-          const failed = [results?.[2 * index]?.[0], results?.[2 * index + 1]?.[0]].find(
-            (err) => err !== null && err !== undefined,
-          );
-          if (results === null) entry.reject(new Error('bill owner and done record not written'));
-          else if (failed) entry.reject(failed);
-          else entry.resolve();
-        });
+    command.call(redis, keys.length, ...keys, ttls.ownerTtlMs, ttls.doneTtlMs, ...args).then(
+      () => {
+        for (const entry of batch) entry.resolve();
       },
+      // A script stopped by an error may have written some of its orders: all of them fail, and
+      // a retry of any finds its bill in K3 and settles again (both SETs may repeat).
       (err: unknown) => {
         for (const entry of batch) entry.reject(err);
       },
